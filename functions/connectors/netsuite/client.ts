@@ -1,0 +1,119 @@
+import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
+import { type HttpResponse, parseJsonBody, send } from '../../platform/http';
+import { readJsonSecret } from '../../platform/secrets';
+import { type AccessToken, requestToken } from './auth';
+import { type NetSuiteCredentials, netSuiteCredentialsSchema, restBaseUrl } from './credentials';
+
+export interface NetSuiteErrorDetail {
+  detail: string;
+  'o:errorCode': string;
+  'o:errorPath'?: string;
+}
+
+/** A 4xx answer with NetSuite's error body, for the caller to interpret in business terms. */
+export class NetSuiteApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly details: NetSuiteErrorDetail[],
+  ) {
+    super(`NetSuite answered ${status}: ${details.map((d) => `${d['o:errorCode']} ${d.detail}`).join('; ')}`);
+    this.name = 'NetSuiteApiError';
+  }
+
+  /** NetSuite's own words, for messages a person reads. */
+  get reasons(): string {
+    return this.details.map((d) => d.detail).join(' ');
+  }
+}
+
+export interface NetSuiteResponse {
+  status: number;
+  /** Internal id from the Location header of a create or upsert. */
+  createdId?: string;
+  body: unknown;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+
+/** SuiteTalk REST record client; the token is kept per function instance until shortly before it expires. */
+export class NetSuiteClient {
+  private connection?: Promise<{ credentials: NetSuiteCredentials; baseUrl: string }>;
+  private token?: Promise<AccessToken>;
+
+  constructor(private readonly secretId: string) {}
+
+  async record(method: Method, path: string, body?: unknown): Promise<NetSuiteResponse> {
+    let response = await this.call(method, path, body);
+    if (response.status === 401) {
+      this.token = undefined;
+      response = await this.call(method, path, body);
+      if (response.status === 401) {
+        throw new BusinessException(
+          'CONNECTION_REJECTED',
+          `NetSuite refused a fresh token for ${method} ${path} (INVALID_LOGIN); check the integration and role in secret ${this.secretId}.`,
+        );
+      }
+    }
+    return interpret(response, method, path);
+  }
+
+  private async call(method: Method, path: string, body?: unknown): Promise<HttpResponse> {
+    const { baseUrl } = await this.connect();
+    const token = await this.currentToken();
+    return send({
+      system: 'NetSuite',
+      method,
+      url: `${baseUrl}/services/rest/record/v1${path}`,
+      headers: {
+        authorization: `Bearer ${token.value}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  private connect() {
+    this.connection ??= readJsonSecret(this.secretId, netSuiteCredentialsSchema)
+      .then((credentials) => ({ credentials, baseUrl: restBaseUrl(credentials) }))
+      .catch((error) => {
+        this.connection = undefined;
+        throw error;
+      });
+    return this.connection;
+  }
+
+  private async currentToken(): Promise<AccessToken> {
+    const cached = this.token && (await this.token.catch(() => undefined));
+    if (cached && cached.expiresAt > Date.now()) return cached;
+    const { credentials, baseUrl } = await this.connect();
+    this.token = requestToken(credentials, baseUrl, this.secretId);
+    this.token.catch(() => {
+      this.token = undefined;
+    });
+    return this.token;
+  }
+}
+
+function interpret(response: HttpResponse, method: Method, path: string): NetSuiteResponse {
+  const body = parseJsonBody(response);
+  const where = `${method} ${path}`;
+  if (response.status >= 200 && response.status < 300) {
+    const location = response.headers.get('location');
+    return { status: response.status, createdId: location?.split('/').pop(), body };
+  }
+  const details = ((body as { 'o:errorDetails'?: NetSuiteErrorDetail[] } | undefined)?.['o:errorDetails'] ?? [
+    { detail: response.text.slice(0, 200), 'o:errorCode': `HTTP_${response.status}` },
+  ]) as NetSuiteErrorDetail[];
+  const summary = details.map((d) => `${d['o:errorCode']}: ${d.detail}`).join('; ');
+  if (response.status === 429) throw new ThrottledError(`NetSuite throttled ${where} (${summary})`);
+  if (response.status >= 500)
+    throw new UnavailableError(`NetSuite failed ${where} with HTTP ${response.status} (${summary})`);
+  if (response.status === 403) {
+    throw new BusinessException(
+      'CONNECTION_REJECTED',
+      `NetSuite refused ${where} for the integration role (${summary}); grant the role the permission NetSuite names.`,
+    );
+  }
+  throw new NetSuiteApiError(response.status, details);
+}

@@ -1,0 +1,38 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import type { HubConfig } from './config';
+import { Connections } from './connections';
+import { Ingest } from './ingest';
+import { QuoteToCash } from './quote-to-cash';
+import { webhookSenders } from './senders';
+import { Tracking } from './tracking';
+
+export interface HubStackProps extends StackProps {
+  readonly config: HubConfig;
+}
+
+/** The integration hub: webhook ingest -> event bus -> business flows, with their tracking. */
+export class HubStack extends Stack {
+  constructor(scope: Construct, id: string, props: HubStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const tracking = new Tracking(this, 'Tracking');
+    const connections = new Connections(this, 'Connections', { stage: config.stage });
+    const bus = new EventBus(this, 'Bus', { eventBusName: `hub-${config.stage}` });
+    new Ingest(this, 'Ingest', {
+      stage: config.stage,
+      bus,
+      idempotencyTable: tracking.idempotencyTable,
+      senders: webhookSenders(config),
+    });
+    new QuoteToCash(this, 'QuoteToCash', {
+      bus,
+      correlationTable: tracking.correlationTable,
+      itemMappingTable: tracking.itemMappingTable,
+      salesforceApi: connections.salesforceApi,
+      netsuiteApi: connections.netsuiteApi,
+      netsuiteSubsidiaryId: config.netsuiteSubsidiaryId,
+    });
+  }
+}
