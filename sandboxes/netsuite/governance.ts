@@ -1,0 +1,132 @@
+// Account governance and fault injection: the shared concurrency limit (REST, SOAP and RESTlets
+// draw from one pool in NetSuite), added latency, a switchable outage, and a log of every call.
+import { type Middleware, type SandboxRequest, type SandboxResponse, sleep } from '../http';
+import { nsError } from './errors';
+
+export interface GovernanceConfig {
+  latencyMs: number;
+  concurrencyLimit: number;
+  outage: boolean;
+}
+
+export interface GovernanceStats {
+  requests: number;
+  throttled: number;
+  peakInFlight: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+const REQUEST_LOG_LIMIT = 10_000;
+const RECORD_PREFIX = '/services/rest/record/';
+
+export class Governance {
+  readonly config: GovernanceConfig;
+  readonly stats: GovernanceStats = { requests: 0, throttled: 0, peakInFlight: 0 };
+  private inFlight = 0;
+  private log: RequestLogEntry[] = [];
+
+  constructor(config: GovernanceConfig) {
+    this.config = { ...config };
+  }
+
+  /** Applies validated changes; throws a message fit for a 400 when a value is out of range. */
+  configure(changes: Partial<GovernanceConfig>): GovernanceConfig {
+    const next = { ...this.config, ...definedOnly(changes) };
+    validateConfig(next);
+    Object.assign(this.config, next);
+    return { ...this.config };
+  }
+
+  requests(): RequestLogEntry[] {
+    return [...this.log];
+  }
+
+  clearRequests(): void {
+    this.log = [];
+  }
+
+  /** Outermost: every /services call is counted and logged with its final status. */
+  readonly recordRequests: Middleware = async (req, next) => {
+    const startedAt = new Date().toISOString();
+    this.stats.requests += 1;
+    let response: SandboxResponse | undefined;
+    try {
+      response = await next();
+      return response;
+    } finally {
+      this.remember({
+        method: req.method,
+        path: req.path,
+        status: response?.status ?? 500,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      });
+    }
+  };
+
+  /** Concurrency slot (record API only), then latency, then the outage switch. */
+  readonly enforce: Middleware = async (req, next) => {
+    if (!isRecordRequest(req)) return this.delayed(next);
+    if (this.inFlight >= this.config.concurrencyLimit) {
+      this.stats.throttled += 1;
+      return nsError(429, 'CONCURRENCY_LIMIT_EXCEEDED', 'Concurrent request limit exceeded. Request blocked.');
+    }
+    this.inFlight += 1;
+    this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
+    try {
+      // The slot is held through the latency, as a slow real request would hold it.
+      return await this.delayed(next);
+    } finally {
+      this.inFlight -= 1;
+    }
+  };
+
+  governanceLimits(): { accountConcurrencyLimit: number; accountUnallocatedConcurrencyLimit: number } {
+    return {
+      accountConcurrencyLimit: this.config.concurrencyLimit,
+      accountUnallocatedConcurrencyLimit: this.config.concurrencyLimit,
+    };
+  }
+
+  private async delayed(next: () => Promise<SandboxResponse>): Promise<SandboxResponse> {
+    if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
+    if (this.config.outage) {
+      return nsError(
+        503,
+        'SERVICE_UNAVAILABLE',
+        'The NetSuite service is temporarily unavailable. Please try again later.',
+      );
+    }
+    return next();
+  }
+
+  private remember(entry: RequestLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
+  }
+}
+
+function isRecordRequest(req: SandboxRequest): boolean {
+  return req.path.startsWith(RECORD_PREFIX);
+}
+
+function definedOnly(changes: Partial<GovernanceConfig>): Partial<GovernanceConfig> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+}
+
+export function validateConfig(config: GovernanceConfig): void {
+  if (typeof config.latencyMs !== 'number' || !Number.isFinite(config.latencyMs) || config.latencyMs < 0) {
+    throw new Error('latencyMs must be a number >= 0');
+  }
+  if (!Number.isInteger(config.concurrencyLimit) || config.concurrencyLimit < 1) {
+    throw new Error('concurrencyLimit must be an integer >= 1');
+  }
+  if (typeof config.outage !== 'boolean') throw new Error('outage must be a boolean');
+}

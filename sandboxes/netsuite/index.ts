@@ -1,0 +1,2 @@
+export type { NetSuiteSandbox, NetSuiteSandboxOptions } from './server';
+export { startNetSuiteSandbox } from './server';

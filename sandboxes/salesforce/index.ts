@@ -1,0 +1,1 @@
+export { type SalesforceSandbox, type SalesforceSandboxOptions, startSalesforceSandbox } from './server';
