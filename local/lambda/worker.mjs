@@ -1,0 +1,58 @@
+// One Lambda execution environment: a worker thread with the function's own environment
+// variables that imports the bundled handler once (the cold start) and then serves
+// invocations one at a time, as Lambda does. Plain JavaScript: it runs the deployed bundle
+// and nothing else, with no TypeScript loader in between. Message shapes: protocol.ts.
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const setup = workerData;
+
+function toLambdaError(error) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { errorType: e.name || 'Error', errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+}
+
+function contextFor(requestId, deadline) {
+  return {
+    functionName: setup.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: setup.functionArn,
+    memoryLimitInMB: String(setup.memorySize),
+    awsRequestId: requestId,
+    logGroupName: setup.logGroupName,
+    logStreamName: `local/${setup.functionName}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+async function main() {
+  let handler;
+  const started = performance.now();
+  try {
+    const module = await import(pathToFileURL(setup.modulePath).href);
+    handler = module[setup.handlerName];
+    if (typeof handler !== 'function') {
+      const error = new Error(`${setup.handlerName} is not a function exported by the bundle`);
+      error.name = 'Runtime.HandlerNotFound';
+      throw error;
+    }
+  } catch (error) {
+    parentPort.postMessage({ type: 'init-error', error: toLambdaError(error) });
+    return;
+  }
+  parentPort.postMessage({ type: 'ready', initMs: performance.now() - started });
+  parentPort.on('message', async (request) => {
+    try {
+      const result = await handler(request.event, contextFor(request.requestId, request.deadline));
+      parentPort.postMessage({ type: 'result', id: request.id, result: result ?? null });
+    } catch (error) {
+      parentPort.postMessage({ type: 'error', id: request.id, error: toLambdaError(error) });
+    }
+  });
+}
+
+void main();
