@@ -1,0 +1,198 @@
+// The synthesized template: what `cdk deploy` creates, checked resource by resource.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EXCEPTION_CODES } from '../../functions/domain/exceptions';
+import { TRANSIENT_ERROR_NAMES } from '../../functions/domain/errors';
+import { STATE_MACHINES_DIR } from '../../lib/paths';
+import { type CloudAssembly, readCloudAssembly } from '../../local/cloud-assembly';
+
+let assembly: CloudAssembly;
+let template: Template;
+const resourcesOf = (type: string) => Object.entries(assembly.template.Resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  assembly = readCloudAssembly(inject('assemblyDirectory'));
+  template = Template.fromJSON(assembly.template);
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with active tracing and JSON logs', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+    expect(functions.length).toBe(6);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+    }
+  });
+
+  it('receive secrets as Secrets Manager references, never as values', () => {
+    const secretIds = new Set(resourcesOf('AWS::SecretsManager::Secret').map(([id]) => id));
+    for (const [id, fn] of resourcesOf('AWS::Lambda::Function')) {
+      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const [name, value] of Object.entries(variables)) {
+        if (!/SECRET/.test(name)) continue;
+        expect(name, `${id}.${name}`).toMatch(/_SECRET_ARN$/);
+        expect(value, `${id}.${name}`).toEqual({ Ref: expect.any(String) });
+        expect(secretIds.has((value as { Ref: string }).Ref)).toBe(true);
+      }
+    }
+  });
+
+  it('bundle their code, the AWS SDK included, as ES modules', () => {
+    for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      const code = fn.Properties?.Code as { S3Key: string };
+      const bundle = readFileSync(join(assembly.assetDirectory(code.S3Key), 'index.mjs'), 'utf8');
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(bundle.length).toBeGreaterThan(10_000);
+    }
+  });
+});
+
+describe('webhook ingest', () => {
+  it('routes POST /webhooks/salesforce to the receiver through a Lambda proxy integration', () => {
+    const receiver = resourcesOf('AWS::Lambda::Function').find(([id]) => id.startsWith('IngestSalesforceReceiver'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [receiver?.[0], 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/salesforce' });
+  });
+
+  it('logs access and throttles the API stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  it('gives the receiver the bus, the idempotency table, its secret and a rejected-deliveries queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ALLOWED_ORG_IDS: Match.stringLikeRegexp('^00D'),
+          EVENT_BUS_NAME: { Ref: Match.stringLikeRegexp('^Bus') },
+          IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('^TrackingIdempotency') },
+          REJECTED_DELIVERIES_QUEUE_URL: { Ref: Match.stringLikeRegexp('^IngestSalesforceRejectedDeliveries') },
+          OUTBOUND_MESSAGE_SECRET_ARN: { Ref: Match.stringLikeRegexp('^IngestSalesforceWebhookSecret') },
+        }),
+      },
+    });
+  });
+});
+
+describe('quote-to-cash orchestration', () => {
+  it('starts the state machine for closed-won events on the hub bus, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.stringLikeRegexp('^Bus') },
+      EventPattern: { source: ['hub.salesforce'], 'detail-type': ['opportunity.closed_won'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^QuoteToCashStateMachine') },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QuoteToCashUndeliveredEvents'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+  });
+
+  it('sends failed, timed-out and aborted executions to the reporter and to a queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('^QuoteToCashStateMachine') }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QuoteToCashReportFailedExecution'), 'Arn'] },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QuoteToCashFailedExecutions'), 'Arn'] } }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'report-failed-execution' }) },
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+  });
+
+  it('deploys the ASL file unchanged, every placeholder substituted, traced and logged', () => {
+    const asl = readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8');
+    const [[, machine]] = resourcesOf('AWS::StepFunctions::StateMachine');
+    const props = machine.Properties as Record<string, unknown>;
+    expect(props.DefinitionString).toBe(asl);
+    const placeholders = new Set([...asl.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]));
+    expect(new Set(Object.keys(props.DefinitionSubstitutions as object))).toEqual(placeholders);
+    expect(props).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('retries transient errors in every Lambda step and never retries business exceptions', () => {
+    const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8'));
+    const lambdaSteps = Object.entries(asl.States as Record<string, { Resource?: string; Retry?: { ErrorEquals: string[] }[] }>).filter(
+      ([, state]) => state.Resource?.includes('FunctionArn'),
+    );
+    expect(lambdaSteps.length).toBe(4);
+    for (const [name, state] of lambdaSteps) {
+      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      for (const transient of TRANSIENT_ERROR_NAMES) expect(retried, name).toContain(transient);
+      for (const code of EXCEPTION_CODES) expect(retried, name).not.toContain(code);
+      expect(retried, name).not.toContain('States.ALL');
+    }
+  });
+});
+
+describe('tracking', () => {
+  it('expires idempotency records through TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+
+  it('indexes transactions waiting for attention and keeps point-in-time recovery on every table', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byAttention' })],
+    });
+    for (const [, table] of resourcesOf('AWS::DynamoDB::GlobalTable')) {
+      expect(JSON.stringify(table.Properties)).toContain('"PointInTimeRecoveryEnabled":true');
+    }
+  });
+
+  it('keeps every dead-letter queue encrypted for the longest retention', () => {
+    const queues = resourcesOf('AWS::SQS::Queue');
+    expect(queues.length).toBe(4);
+    for (const [, queue] of queues) {
+      expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding', () => {
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((r: { violations?: unknown[] }) => r.violations ?? [])).toEqual([]);
+  });
+
+  it('gives every acknowledgement its own reason', () => {
+    const source = ['hub-function.ts', 'quote-to-cash.ts', 'dead-letter-queue.ts', 'connections.ts', 'ingest.ts']
+      .map((file) => readFileSync(join(STATE_MACHINES_DIR, '..', 'lib', file), 'utf8'))
+      .join('\n');
+    const acknowledgements = [...source.matchAll(/acknowledge\(\{\s*id: '([^']+)',\s*reason:\s*(?:`([^`]*)`|'([^']*)')/g)];
+    expect(acknowledgements.length).toBeGreaterThanOrEqual(6);
+    for (const [, id, template, plain] of acknowledgements) expect((template ?? plain).length, id).toBeGreaterThan(30);
+  });
+});
