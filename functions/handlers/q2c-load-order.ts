@@ -11,5 +11,6 @@ export const handler = stepHandler({
   step: 'load-order',
   input: z.object({ opportunityId: z.string().min(1) }),
   run: ({ opportunityId }) => loadOrder(crm, opportunityId),
-  keys: (order) => ({ opportunityId: order.externalId, crmAccountId: order.customer.externalId }),
+  inputKeys: ({ opportunityId }) => ({ opportunityId }),
+  keys: (order) => ({ crmAccountId: order.customer.externalId }),
 });

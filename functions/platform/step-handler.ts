@@ -35,6 +35,8 @@ export interface StepDefinition<S extends z.ZodObject, O> {
   step: string;
   input: S;
   run: (input: z.infer<S> & StepContext) => Promise<O>;
+  /** Business keys the input carries, indexed whatever the outcome, so failures can be found by them too. */
+  inputKeys?: (input: z.infer<S> & StepContext) => BusinessKeys;
   /** Business keys the result reveals, indexed so the transaction can be found by them. */
   keys?: (result: O, input: z.infer<S> & StepContext) => BusinessKeys;
 }
@@ -57,7 +59,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
         step: definition.step,
         outcome: 'OK',
         durationMs: Date.now() - started,
-        keys: definition.keys?.(result, input),
+        keys: { ...definition.inputKeys?.(input), ...definition.keys?.(result, input) },
       });
       return result;
     } catch (error) {
@@ -73,6 +75,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
           error: failure.name,
           message: failure.message,
           durationMs: Date.now() - started,
+          keys: definition.inputKeys?.(input),
         })
         .catch((trackingError: Error) => logger.error('Failed step not recorded', { trackingError }));
       throw error;

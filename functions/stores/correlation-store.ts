@@ -7,9 +7,9 @@
 // write steps and keys through this module.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../domain/errors';
-import { documents } from '../platform/dynamodb';
+import { documents as defaultClient } from '../platform/dynamodb';
 
 /** Business keys a transaction can be found by; each is also an attribute of the summary. */
 export const BUSINESS_KEYS = [
@@ -51,13 +51,16 @@ export interface TransactionSummary extends BusinessKeys {
 export const summaryKey = (correlationId: string) => ({ pk: `txn#${correlationId}`, sk: 'summary' });
 
 export class CorrelationStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly documents: DynamoDBDocumentClient = defaultClient,
+  ) {}
 
   async recordStep(record: StepRecord): Promise<void> {
     const at = new Date().toISOString();
     const keys = definedKeys(record.keys);
     await this.write(async () => {
-      await documents.send(
+      await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -91,7 +94,7 @@ export class CorrelationStore {
     const at = new Date().toISOString();
     try {
       await this.write(() =>
-        documents.send(
+        this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: summaryKey(input.correlationId),
@@ -118,14 +121,14 @@ export class CorrelationStore {
   }
 
   async getSummary(correlationId: string): Promise<TransactionSummary | undefined> {
-    const result = await documents.send(
+    const result = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: summaryKey(correlationId), ConsistentRead: true }),
     );
     return result.Item as TransactionSummary | undefined;
   }
 
   async listSteps(correlationId: string): Promise<(StepRecord & { at: string })[]> {
-    const result = await documents.send(
+    const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
@@ -136,7 +139,7 @@ export class CorrelationStore {
   }
 
   async findByKey(key: BusinessKey, value: string): Promise<string[]> {
-    const result = await documents.send(
+    const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -151,7 +154,7 @@ export class CorrelationStore {
     const names = Object.fromEntries(entries.map(([name], i) => [`#k${i}`, name]));
     const values = Object.fromEntries(entries.map(([, value], i) => [`:k${i}`, value]));
     await Promise.all([
-      documents.send(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: summaryKey(correlationId),
@@ -161,7 +164,7 @@ export class CorrelationStore {
         }),
       ),
       ...entries.map(([name, value]) =>
-        documents.send(
+        this.documents.send(
           new PutCommand({
             TableName: this.tableName,
             Item: { pk: `key#${name}#${value}`, sk: `txn#${correlationId}`, correlationId, at },

@@ -19,6 +19,16 @@ export interface OutboxEntry {
   acknowledgedAt?: string;
 }
 
+export interface Delivery {
+  messageId: string;
+  notificationIds: string[];
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'acknowledged' | 'failed';
+  httpStatus?: number;
+  redelivery?: boolean;
+}
+
 export interface SalesforceState {
   orgId: string;
   records: Record<string, SandboxRecord[]>;
@@ -32,6 +42,11 @@ export class SalesRep {
 
   async state(): Promise<SalesforceState> {
     return (await this.call('GET', '/_sandbox/state')) as SalesforceState;
+  }
+
+  /** Every outbound-message POST the sandbox made, in order. */
+  async deliveries(): Promise<Delivery[]> {
+    return (await this.call('GET', '/_sandbox/deliveries')) as Delivery[];
   }
 
   async opportunity(id: string): Promise<SandboxRecord | undefined> {

@@ -1,0 +1,209 @@
+// Quote-to-cash end to end on the local hub: Salesforce sandbox outbound message -> receiver ->
+// bus -> state machine -> Salesforce REST and NetSuite REST -> order number back on the opportunity.
+import { ListExecutionsCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG_ACCOUNTS } from '../../sandboxes/catalog';
+import { eventually, startTestHub, type TestHub, transactionReaching } from './local-hub';
+
+const ACME = CATALOG_ACCOUNTS[0].salesforceId;
+const HOOLI = CATALOG_ACCOUNTS.find((a) => a.netsuite?.creditHold === 'ON') as (typeof CATALOG_ACCOUNTS)[number];
+
+let test: TestHub;
+let machineArn: string;
+
+beforeAll(async () => {
+  test = await startTestHub();
+  machineArn = test.hub.stateMachines['QuoteToCash/StateMachine'];
+});
+
+afterAll(async () => {
+  await test?.stop();
+});
+
+interface NetSuiteOrder {
+  externalId: string;
+  tranId: string;
+  entity: { id: string };
+  item?: { items: { item: { id: string }; quantity: number }[] };
+  lines?: unknown[];
+}
+
+async function ordersFor(opportunityId: string): Promise<NetSuiteOrder[]> {
+  const state = (await test.netsuite('/_sandbox/state')) as { salesOrders: NetSuiteOrder[] };
+  return state.salesOrders.filter((o) => o.externalId === opportunityId);
+}
+
+async function closeDeal(name: string, lines = [{ productCode: 'SKU-LAPTOP-14', quantity: 10 }], accountId = ACME) {
+  const id = await test.rep.createOpportunity({ accountId, name, lines });
+  await test.rep.closeWon(id);
+  return id;
+}
+
+/** The opportunity once the hub has written `status` on it (the reporter writes after recording). */
+function writtenBack(opportunityId: string, status: string) {
+  return eventually(async () => {
+    const opportunity = await test.rep.opportunity(opportunityId);
+    return opportunity?.ERP_Sync_Status__c === status ? opportunity : undefined;
+  });
+}
+
+async function executionsOf(correlationId: string) {
+  const { executions } = await test.sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
+  const matching = [];
+  for (const execution of executions ?? []) {
+    const detail = test.hub.stepFunctions.describeExecution(execution.executionArn as string);
+    if (JSON.parse(detail.input).detail.correlationId === correlationId) matching.push(detail);
+  }
+  return matching;
+}
+
+describe('quote-to-cash on the local hub', () => {
+  it('turns a closed-won opportunity into one NetSuite order and writes the order number back', async () => {
+    const opportunityId = await closeDeal('Acme - 10 laptops');
+
+    const summary = await transactionReaching(test, opportunityId, 'COMPLETED');
+    const [order] = await ordersFor(opportunityId);
+    const opportunity = await test.rep.opportunity(opportunityId);
+
+    expect(order.tranId).toMatch(/^SO\d+/);
+    expect(summary.erpOrderNumber).toBe(order.tranId);
+    expect(opportunity).toMatchObject({
+      ERP_Order_Number__c: order.tranId,
+      ERP_Order_Status__c: 'Pending Fulfillment',
+      ERP_Sync_Status__c: 'Synced',
+    });
+    expect(await test.correlation.findByKey('erpOrderNumber', order.tranId)).toEqual([summary.correlationId]);
+    const steps = (await test.correlation.listSteps(summary.correlationId)).map((s) => `${s.step}:${s.outcome}`);
+    expect(steps).toEqual(['load-order:OK', 'upsert-erp-customer:OK', 'create-erp-order:OK', 'write-back-order:OK']);
+  });
+
+  it('acknowledges a repeated delivery of the same notification without a second event or order', async () => {
+    const opportunityId = await closeDeal('Acme - redelivered');
+    const summary = await transactionReaching(test, opportunityId, 'COMPLETED');
+    const notification = (await test.rep.state()).outbox.find((n) => n.recordId === opportunityId);
+    const acceptedBefore = test.hub.eventBridge.stats.accepted;
+
+    await test.rep.redeliver(notification?.notificationId as string);
+    await eventually(async () =>
+      (await test.rep.deliveries()).some(
+        (d) => d.redelivery && d.outcome === 'acknowledged' && d.notificationIds.includes(notification?.notificationId as string),
+      ),
+    );
+
+    expect(test.hub.eventBridge.stats.accepted).toBe(acceptedBefore);
+    expect(await executionsOf(summary.correlationId)).toHaveLength(1);
+    expect(await ordersFor(opportunityId)).toHaveLength(1);
+  });
+
+  it('suppresses a second event for the same opportunity (saved again, new notification id)', async () => {
+    const opportunityId = await closeDeal('Acme - saved twice');
+    await transactionReaching(test, opportunityId, 'COMPLETED');
+
+    await test.rep.edit(opportunityId, { Description: 'Purchase order 4711 attached' });
+    const summary = await eventually(async () => {
+      const [correlationId] = await test.correlation.findByKey('opportunityId', opportunityId);
+      const current = await test.correlation.getSummary(correlationId);
+      return (current?.duplicateEvents ?? 0) >= 1 ? current : undefined;
+    });
+
+    expect(summary.status).toBe('COMPLETED');
+    expect(await executionsOf(summary.correlationId)).toHaveLength(2);
+    expect(await ordersFor(opportunityId)).toHaveLength(1);
+  });
+
+  it('explains an unmapped product on the opportunity, and a redrive after the fix completes the order', async () => {
+    const opportunityId = await closeDeal('Initech - legacy headsets', [
+      { productCode: 'SKU-HEADSET-LEGACY', quantity: 20 },
+      { productCode: 'SKU-DOCK-USB4', quantity: 2 },
+    ]);
+
+    const failed = await transactionReaching(test, opportunityId, 'NEEDS_ATTENTION');
+    const opportunity = await writtenBack(opportunityId, 'Needs attention');
+    expect(failed.exceptionCode).toBe('PRODUCT_NOT_MAPPED');
+    expect(opportunity?.ERP_Sync_Message__c).toMatch(/^PRODUCT_NOT_MAPPED: .*SKU-HEADSET-LEGACY/);
+    expect(test.hub.stepFunctions.describeExecution(failed.executionArn as string)).toMatchObject({
+      status: 'FAILED',
+      error: 'PRODUCT_NOT_MAPPED',
+    });
+    const deadLetters = await test.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: test.hub.queues['QuoteToCash/FailedExecutions'], MaxNumberOfMessages: 10 }),
+    );
+    expect(deadLetters.Messages?.some((m) => m.Body?.includes(failed.executionArn as string))).toBe(true);
+    expect(await ordersFor(opportunityId)).toHaveLength(0);
+
+    await test.documents.send(
+      new PutCommand({
+        TableName: test.hub.tables['Tracking/ItemMappings'],
+        Item: { sku: 'SKU-HEADSET-LEGACY', system: 'netsuite', itemId: '1202' },
+      }),
+    );
+    await test.sfn.send(new RedriveExecutionCommand({ executionArn: failed.executionArn }));
+
+    const completed = await transactionReaching(test, opportunityId, 'COMPLETED');
+    expect(completed.exceptionCode).toBeUndefined();
+    expect(await ordersFor(opportunityId)).toHaveLength(1);
+    await writtenBack(opportunityId, 'Synced');
+  });
+
+  it('stops at a credit hold, and completes once finance releases it and the execution is redriven', async () => {
+    const opportunityId = await closeDeal('Hooli - monitors', [{ productCode: 'SKU-MON-27', quantity: 5 }], HOOLI.salesforceId);
+
+    const failed = await transactionReaching(test, opportunityId, 'NEEDS_ATTENTION');
+    expect(failed.exceptionCode).toBe('CUSTOMER_ON_CREDIT_HOLD');
+    expect((await writtenBack(opportunityId, 'Needs attention')).ERP_Sync_Message__c).toMatch(/credit hold/);
+
+    await test.netsuite(`/_sandbox/customers/${HOOLI.netsuite?.internalId}/credit-hold`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ creditHold: 'OFF' }),
+    });
+    await test.sfn.send(new RedriveExecutionCommand({ executionArn: failed.executionArn }));
+
+    await transactionReaching(test, opportunityId, 'COMPLETED');
+    expect(await ordersFor(opportunityId)).toHaveLength(1);
+  });
+
+  it('retries NetSuite 429s until every order of a burst is created', async () => {
+    await test.netsuite('/_sandbox/config', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ concurrencyLimit: 1, latencyMs: 30 }),
+    });
+    try {
+      const throttledBefore = ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats.throttled;
+      const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => closeDeal(`Acme - burst ${n}`)));
+      for (const id of ids) await transactionReaching(test, id, 'COMPLETED');
+
+      const state = (await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } };
+      expect(state.stats.throttled).toBeGreaterThan(throttledBefore);
+      for (const id of ids) expect(await ordersFor(id)).toHaveLength(1);
+    } finally {
+      await test.netsuite('/_sandbox/config', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ concurrencyLimit: 5, latencyMs: 0 }),
+      });
+    }
+  });
+
+  it('reports a NetSuite outage that outlasts the retries, and a redrive completes the order once it is back', async () => {
+    const setOutage = (outage: boolean) =>
+      test.netsuite('/_sandbox/config', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outage }),
+      });
+    await setOutage(true);
+    const opportunityId = await closeDeal('Acme - during outage');
+    const failed = await transactionReaching(test, opportunityId, 'NEEDS_ATTENTION');
+    expect(failed.exceptionCode).toBe('SYSTEM_UNAVAILABLE');
+    expect(failed.exceptionMessage).toMatch(/NetSuite/);
+
+    await setOutage(false);
+    await test.sfn.send(new RedriveExecutionCommand({ executionArn: failed.executionArn }));
+    await transactionReaching(test, opportunityId, 'COMPLETED');
+    expect(await ordersFor(opportunityId)).toHaveLength(1);
+  });
+});
