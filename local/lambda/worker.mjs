@@ -2,10 +2,23 @@
 // variables that imports the bundled handler once (the cold start) and then serves
 // invocations one at a time, as Lambda does. Plain JavaScript: it runs the deployed bundle
 // and nothing else, with no TypeScript loader in between. Message shapes: protocol.ts.
+import dns from 'node:dns';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const setup = workerData;
+
+// Local queue URLs live under *.localhost (sqs.<region>.localhost), as AWS's live under
+// sqs.<region>.amazonaws.com, and the SDK sends SQS calls to the queue URL's host. Names under
+// .localhost are loopback (RFC 6761), which this machine's resolver does not implement.
+const systemLookup = dns.lookup;
+dns.lookup = (hostname, options, callback) => {
+  const done = typeof options === 'function' ? options : callback;
+  const settings = typeof options === 'object' && options !== null ? options : {};
+  if (!String(hostname).endsWith('.localhost')) return systemLookup(hostname, options, callback);
+  if (settings.all) return process.nextTick(done, null, [{ address: '127.0.0.1', family: 4 }]);
+  return process.nextTick(done, null, '127.0.0.1', 4);
+};
 
 function toLambdaError(error) {
   const e = error instanceof Error ? error : new Error(String(error));
