@@ -1,6 +1,6 @@
 // The hub's own state: delivery idempotency, the correlation of every business transaction,
 // and the reference data that maps CRM products to ERP items.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
@@ -45,6 +45,14 @@ export class Tracking extends Construct {
       partitionKey: { name: 'sku', type: AttributeType.STRING },
       sortKey: { name: 'system', type: AttributeType.STRING },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, 'CorrelationTableName', {
+      description: 'Transactions by correlation id and business keys',
+      value: this.correlationTable.tableName,
+    });
+    new CfnOutput(this, 'ItemMappingTableName', {
+      description: 'Product code to ERP item mappings (npm run mappings -- --table <this>)',
+      value: this.itemMappingTable.tableName,
     });
   }
 }

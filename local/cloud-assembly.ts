@@ -88,7 +88,12 @@ function sourceHash(): string {
 
 function run(command: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, { cwd: PROJECT_ROOT, shell: true, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, {
+      cwd: PROJECT_ROOT,
+      shell: true,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`'${command}' exited with code ${code}`))));
   });

@@ -1,6 +1,7 @@
 // Types for dynalite (in-process DynamoDB server), which ships none.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   interface DynaliteOptions {
     path?: string;
     createTableMs?: number;

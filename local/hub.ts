@@ -118,7 +118,9 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     const createdTables = await createTables(clients.dynamodb, model.tables(resources));
     const queueModels = model.queues(resources);
-    const queueUrlByArn = new Map(queueModels.map((q) => [q.arn, resources.identity(logicalIdOf(resources, q.arn)).ref]));
+    const queueUrlByArn = new Map(
+      queueModels.map((q) => [q.arn, resources.identity(logicalIdOf(resources, q.arn)).ref]),
+    );
 
     // Vendor sandboxes and the secret values that point at them.
     const sandboxes =
@@ -135,7 +137,10 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const secrets = new LocalSecretsManager(persist ? join(stateDirectory, 'secrets.json') : undefined);
     const saved = secrets.savedValues();
     for (const secret of model.secrets(resources)) {
-      const value = (sandboxes && sandboxSecretValue(secret, sandboxes, saved[secret.name])) ?? saved[secret.name] ?? generatedValue(secret);
+      const value =
+        (sandboxes && sandboxSecretValue(secret, sandboxes, saved[secret.name])) ??
+        saved[secret.name] ??
+        generatedValue(secret);
       secrets.define(secret.name, secret.arn, value);
     }
 
@@ -221,7 +226,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     stoppers.push(() => stepFunctions?.stop() ?? Promise.resolve());
     const machineModels = model.stateMachines(resources);
     for (const machine of machineModels) {
-      stepFunctions.addStateMachine({ arn: machine.arn, name: machine.name, roleArn: machine.roleArn, definition: machine.definition as never });
+      stepFunctions.addStateMachine({
+        arn: machine.arn,
+        name: machine.name,
+        roleArn: machine.roleArn,
+        definition: machine.definition as never,
+      });
     }
 
     const aws = await startAwsEndpoint({ eventBridge, stepFunctions, secrets }, options.ports?.aws ?? 0);

@@ -1,11 +1,9 @@
 // npm start: runs the whole hub on this machine from the synthesized CDK app.
 //   --fresh      start from empty data (default: keep .hub/state between runs)
 //   --latency=N  add N ms to every sandbox API answer
-import { join } from 'node:path';
-
-// The pinned SDK runs on this Node 20 and on Lambda's Node 22 alike; its notice about future releases is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+import './node-setup';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startHub } from './hub';
 
 const args = process.argv.slice(2);
@@ -41,7 +39,9 @@ writeFileSync(
   ),
 );
 
-const webhooks = Object.values(hub.outputs).map((o) => `  ${o.value}\n    ${o.description ?? ''}`);
+const webhooks = Object.entries(hub.outputs)
+  .filter(([name]) => name.includes('WebhookUrl'))
+  .map(([, o]) => `  ${o.value}\n    ${o.description ?? ''}`);
 console.log(`
 Integration hub running locally (${hub.stackName}), the same template and bundles cdk deploy uses.
 

@@ -125,11 +125,20 @@ export class LocalResources {
       case 'AWS::DynamoDB::GlobalTable':
       case 'AWS::DynamoDB::Table': {
         const name = named('TableName');
-        return { ref: name, attributes: { Arn: arn('dynamodb', `table/${name}`), StreamArn: arn('dynamodb', `table/${name}/stream/local`) } };
+        return {
+          ref: name,
+          attributes: {
+            Arn: arn('dynamodb', `table/${name}`),
+            StreamArn: arn('dynamodb', `table/${name}/stream/local`),
+          },
+        };
       }
       case 'AWS::SQS::Queue': {
         const name = named('QueueName');
-        return { ref: this.context.queueUrl(name), attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: this.context.queueUrl(name) } };
+        return {
+          ref: this.context.queueUrl(name),
+          attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: this.context.queueUrl(name) },
+        };
       }
       case 'AWS::Events::EventBus': {
         const name = named('Name');
@@ -171,7 +180,10 @@ export class LocalResources {
         return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
       }
       case 'AWS::IAM::Role':
-        return { ref: logicalId, attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`, RoleId: logicalId } };
+        return {
+          ref: logicalId,
+          attributes: { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`, RoleId: logicalId },
+        };
       default:
         return { ref: logicalId, attributes: {} };
     }

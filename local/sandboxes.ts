@@ -54,15 +54,21 @@ export async function startSandboxes(options: {
 }
 
 /** The secret value pointing the hub at a sandbox, or undefined for secrets no sandbox concerns. */
-export function sandboxSecretValue(secret: SecretModel, sandboxes: LocalSandboxes, saved: string | undefined): string | undefined {
+export function sandboxSecretValue(
+  secret: SecretModel,
+  sandboxes: LocalSandboxes,
+  saved: string | undefined,
+): string | undefined {
   if (secret.name.endsWith('/salesforce/api')) {
     return JSON.stringify({ loginUrl: sandboxes.salesforce.url, ...SALESFORCE_CLIENT, apiVersion: '62.0' });
   }
   if (secret.name.endsWith('/netsuite/api')) {
     // The key stays the same between runs; NetSuite knows its certificate.
-    const privateKeyPem = (saved && (JSON.parse(saved).privateKeyPem as string | undefined)?.includes('PRIVATE KEY')
-      ? JSON.parse(saved).privateKeyPem
-      : newRsaKeyPem()) as string;
+    const privateKeyPem = (
+      saved && (JSON.parse(saved).privateKeyPem as string | undefined)?.includes('PRIVATE KEY')
+        ? JSON.parse(saved).privateKeyPem
+        : newRsaKeyPem()
+    ) as string;
     sandboxes.netsuite.addClient({
       ...NETSUITE_CLIENT,
       publicKeyPem: createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString(),

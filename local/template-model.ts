@@ -53,7 +53,11 @@ export interface RouteModel {
 /** The construct path without the stack name: "Tracking/Correlation". */
 export function constructPath(resource: CfnResource): string {
   const path = String(resource.Metadata?.['aws:cdk:path'] ?? '');
-  return path.split('/').slice(1).filter((part) => part !== 'Resource').join('/');
+  return path
+    .split('/')
+    .slice(1)
+    .filter((part) => part !== 'Resource')
+    .join('/');
 }
 
 export function tables(resources: LocalResources): TableModel[] {
@@ -121,7 +125,10 @@ export function functions(resources: LocalResources): (LocalFunction & { path: s
       arn: identity.attributes.Arn,
       modulePath: join(directory, file),
       handlerName,
-      environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>,
+      environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<
+        string,
+        string
+      >,
       timeoutMs: Number(p.Timeout ?? 3) * 1000,
       memorySize: Number(p.MemorySize ?? 128),
       deadLetterQueueArn: deadLetter,
@@ -138,13 +145,18 @@ export function rules(resources: LocalResources): RuleModel[] {
     const p = resources.resolve(resource.Properties ?? {}) as Record<string, unknown>;
     const targets = ((p.Targets as Record<string, unknown>[] | undefined) ?? []).map((t): RuleTarget => {
       const retry = t.RetryPolicy as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined;
-      const transformer = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate: string } | undefined;
+      const transformer = t.InputTransformer as
+        | { InputPathsMap?: Record<string, string>; InputTemplate: string }
+        | undefined;
       return {
         id: String(t.Id),
         arn: String(t.Arn),
         input: t.Input as string | undefined,
         inputPath: t.InputPath as string | undefined,
-        inputTransformer: transformer && { inputPathsMap: transformer.InputPathsMap, inputTemplate: transformer.InputTemplate },
+        inputTransformer: transformer && {
+          inputPathsMap: transformer.InputPathsMap,
+          inputTemplate: transformer.InputTemplate,
+        },
         deadLetterArn: (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn,
         maximumRetryAttempts: retry?.MaximumRetryAttempts ?? 185,
         maximumEventAgeSeconds: retry?.MaximumEventAgeInSeconds ?? 86_400,
@@ -192,7 +204,9 @@ export function routes(resources: LocalResources): RouteModel[] {
     if (!integration) throw new Error(`Route ${logicalId} targets unknown integration ${integrationId}`);
     const ip = resources.resolve(integration.Properties ?? {}) as Record<string, unknown>;
     if (ip.IntegrationType !== 'AWS_PROXY' || ip.PayloadFormatVersion !== '2.0') {
-      throw new Error(`Route ${p.RouteKey}: the local hub serves Lambda proxy integrations with payload format 2.0 only`);
+      throw new Error(
+        `Route ${p.RouteKey}: the local hub serves Lambda proxy integrations with payload format 2.0 only`,
+      );
     }
     return { method, path, functionArn: String(ip.IntegrationUri) };
   });
@@ -202,7 +216,10 @@ export function routes(resources: LocalResources): RouteModel[] {
 export function outputs(resources: LocalResources): Record<string, { description?: string; value: string }> {
   const all = (resources.assembly.template.Outputs ?? {}) as Record<string, { Description?: string; Value: unknown }>;
   return Object.fromEntries(
-    Object.entries(all).map(([name, output]) => [name, { description: output.Description, value: resources.resolveString(output.Value) }]),
+    Object.entries(all).map(([name, output]) => [
+      name,
+      { description: output.Description, value: resources.resolveString(output.Value) },
+    ]),
   );
 }
 
@@ -210,7 +227,9 @@ export function outputs(resources: LocalResources): Record<string, { description
 function splitHandler(directory: string, handler: string): [string, string] {
   const dot = handler.lastIndexOf('.');
   const base = handler.slice(0, dot);
-  const file = ['.mjs', '.js', '.cjs'].map((extension) => `${base}${extension}`).find((f) => existsSync(join(directory, f)));
+  const file = ['.mjs', '.js', '.cjs']
+    .map((extension) => `${base}${extension}`)
+    .find((f) => existsSync(join(directory, f)));
   if (!file) throw new Error(`No ${base}.mjs, .js or .cjs in ${directory}`);
   return [file, handler.slice(dot + 1)];
 }

@@ -101,7 +101,13 @@ function sendResult(res: ServerResponse, result: unknown): void {
     res.end(typeof result === 'string' ? result : JSON.stringify(result));
     return;
   }
-  const r = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
+  const r = result as {
+    statusCode: number;
+    headers?: Record<string, string>;
+    body?: string;
+    isBase64Encoded?: boolean;
+    cookies?: string[];
+  };
   const headers: Record<string, string | string[]> = { ...(r.headers ?? {}) };
   if (r.cookies?.length) headers['set-cookie'] = r.cookies;
   res.writeHead(r.statusCode, headers);

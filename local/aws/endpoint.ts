@@ -26,7 +26,10 @@ class ServiceError extends Error {
 
 type Operation = (body: Record<string, unknown>) => unknown;
 
-export async function startAwsEndpoint(services: AwsServices, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startAwsEndpoint(
+  services: AwsServices,
+  port = 0,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const operations = operationsFor(services);
   const server: Server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -34,13 +37,21 @@ export async function startAwsEndpoint(services: AwsServices, port = 0): Promise
     let status = 200;
     let payload: unknown;
     try {
-      if (!operation) throw new ServiceError('UnknownOperationException', `The local hub does not emulate ${target || 'this request'}`);
+      if (!operation)
+        throw new ServiceError(
+          'UnknownOperationException',
+          `The local hub does not emulate ${target || 'this request'}`,
+        );
       const text = await readBody(req);
       payload = await operation(text ? (JSON.parse(text) as Record<string, unknown>) : {});
     } catch (error) {
-      const known = error instanceof ServiceError || error instanceof StepFunctionsError || error instanceof EventBridgeServiceError;
+      const known =
+        error instanceof ServiceError ||
+        error instanceof StepFunctionsError ||
+        error instanceof EventBridgeServiceError;
       const code = known ? (error as { code: string }).code : 'InternalFailure';
-      status = error instanceof ServiceError || error instanceof EventBridgeServiceError ? error.status : known ? 400 : 500;
+      status =
+        error instanceof ServiceError || error instanceof EventBridgeServiceError ? error.status : known ? 400 : 500;
       payload = { __type: code, message: (error as Error).message };
     }
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -81,18 +92,22 @@ function operationsFor({ eventBridge, stepFunctions, secrets }: AwsServices): Re
       try {
         return { Result: matchesEventPattern(String(body.EventPattern), JSON.parse(String(body.Event))) };
       } catch (error) {
-        if (error instanceof InvalidEventPatternError) throw new ServiceError('InvalidEventPatternException', error.message);
+        if (error instanceof InvalidEventPatternError)
+          throw new ServiceError('InvalidEventPatternException', error.message);
         throw error;
       }
     },
     'AWSStepFunctions.ListStateMachines': () => ({
-      stateMachines: stepFunctions.stateMachines().map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: 0 })),
+      stateMachines: stepFunctions
+        .stateMachines()
+        .map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: 0 })),
     }),
     'AWSStepFunctions.StartExecution': (body) => {
       const e = stepFunctions.startExecution(body as never);
       return { executionArn: e.executionArn, startDate: seconds(e.startDate) };
     },
-    'AWSStepFunctions.DescribeExecution': (body) => describe(stepFunctions.describeExecution(String(body.executionArn))),
+    'AWSStepFunctions.DescribeExecution': (body) =>
+      describe(stepFunctions.describeExecution(String(body.executionArn))),
     'AWSStepFunctions.ListExecutions': (body) => ({
       executions: stepFunctions
         .listExecutions(String(body.stateMachineArn), body.statusFilter as never)
@@ -122,7 +137,14 @@ function operationsFor({ eventBridge, stepFunctions, secrets }: AwsServices): Re
     }),
     'secretsmanager.GetSecretValue': (body) => {
       const s = secret(body.SecretId);
-      return { ARN: s.arn, Name: s.name, SecretString: s.value, VersionId: s.versionId, VersionStages: ['AWSCURRENT'], CreatedDate: s.createdDate / 1000 };
+      return {
+        ARN: s.arn,
+        Name: s.name,
+        SecretString: s.value,
+        VersionId: s.versionId,
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: s.createdDate / 1000,
+      };
     },
     'secretsmanager.PutSecretValue': (body) => {
       const s = secrets.put(String(body.SecretId), String(body.SecretString));

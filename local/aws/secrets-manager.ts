@@ -17,7 +17,9 @@ export class LocalSecretsManager {
 
   /** Values saved by an earlier run, by secret name. */
   savedValues(): Record<string, string> {
-    return this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>) : {};
+    return this.file && existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>)
+      : {};
   }
 
   define(name: string, arn: string, value: string): void {
@@ -43,8 +45,12 @@ export class LocalSecretsManager {
 
   private save(): void {
     if (!this.file) return;
-    writeFileSync(this.file, JSON.stringify(Object.fromEntries([...this.secrets].map(([name, s]) => [name, s.value])), null, 2), {
-      mode: 0o600,
-    });
+    writeFileSync(
+      this.file,
+      JSON.stringify(Object.fromEntries([...this.secrets].map(([name, s]) => [name, s.value])), null, 2),
+      {
+        mode: 0o600,
+      },
+    );
   }
 }

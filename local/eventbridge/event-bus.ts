@@ -157,18 +157,33 @@ export class LocalEventBridge {
   }
 
   private validate(entry: PutEventsEntry, busName: string): { ErrorCode: string; ErrorMessage: string } | undefined {
-    if (!entry.Source) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
-    if (!entry.DetailType) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
-    if (!entry.Detail) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
-    const size = Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
-    if (size > MAX_ENTRY_BYTES) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Total size of the entry exceeds 256KB' };
+    if (!entry.Source)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+      };
+    if (!entry.DetailType)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      };
+    if (!entry.Detail)
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.',
+      };
+    const size =
+      Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
+    if (size > MAX_ENTRY_BYTES)
+      return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Total size of the entry exceeds 256KB' };
     try {
       const detail = JSON.parse(entry.Detail);
       if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new Error('not an object');
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    if (!this.buses.has(busName)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+    if (!this.buses.has(busName))
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
     return undefined;
   }
 
@@ -194,7 +209,8 @@ export class LocalEventBridge {
         this.stats.delivered++;
         return;
       } catch (error) {
-        const failure = error instanceof TargetError ? error : new TargetError('InternalException', String(error), true);
+        const failure =
+          error instanceof TargetError ? error : new TargetError('InternalException', String(error), true);
         const expired = Date.now() - firstAttempt + delay > target.maximumEventAgeSeconds * 1000;
         if (!failure.retryable || attempt >= target.maximumRetryAttempts || expired) {
           await this.deadLetter(rule, target, event, failure);
@@ -206,7 +222,12 @@ export class LocalEventBridge {
     }
   }
 
-  private async deadLetter(rule: LocalRule, target: RuleTarget, event: EventBusEvent, failure: TargetError): Promise<void> {
+  private async deadLetter(
+    rule: LocalRule,
+    target: RuleTarget,
+    event: EventBusEvent,
+    failure: TargetError,
+  ): Promise<void> {
     if (!target.deadLetterArn) return;
     this.stats.deadLettered++;
     await this.options.deadLetter(target.deadLetterArn, JSON.stringify(event), {
@@ -234,7 +255,10 @@ export function transformInput(target: RuleTarget, event: EventBusEvent): string
   if (target.inputPath) return JSON.stringify(selectPath(event, target.inputPath) ?? null);
   if (target.inputTransformer) {
     const values = Object.fromEntries(
-      Object.entries(target.inputTransformer.inputPathsMap ?? {}).map(([name, path]) => [name, selectPath(event, path)]),
+      Object.entries(target.inputTransformer.inputPathsMap ?? {}).map(([name, path]) => [
+        name,
+        selectPath(event, path),
+      ]),
     );
     return target.inputTransformer.inputTemplate.replace(/<([A-Za-z0-9_.-]+)>/g, (match, name: string) => {
       if (name === 'aws.events.event.json') return JSON.stringify(event);
@@ -250,5 +274,8 @@ export function transformInput(target: RuleTarget, event: EventBusEvent): string
 function selectPath(event: unknown, path: string): unknown {
   if (path === '$') return event;
   const parts = [...path.slice(2).matchAll(/([^.[\]']+)|\['([^']+)'\]/g)].map((m) => m[1] ?? m[2]);
-  return parts.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), event);
+  return parts.reduce<unknown>(
+    (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+    event,
+  );
 }

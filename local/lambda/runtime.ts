@@ -55,7 +55,9 @@ export class LambdaRuntime {
   constructor(private readonly options: LambdaRuntimeOptions) {
     if (options.logDirectory) mkdirSync(options.logDirectory, { recursive: true });
     for (const fn of options.functions) {
-      const log = options.logDirectory ? createWriteStream(join(options.logDirectory, `${fn.name}.log`), { flags: 'a' }) : undefined;
+      const log = options.logDirectory
+        ? createWriteStream(join(options.logDirectory, `${fn.name}.log`), { flags: 'a' })
+        : undefined;
       if (log) this.logs.push(log);
       this.pools.set(fn.name, new FunctionPool(fn, options.baseEnvironment, options.maxEnvironments ?? 4, log));
       this.byArn.set(fn.arn, fn.name);
@@ -82,7 +84,10 @@ export class LambdaRuntime {
       try {
         await pool.invoke(event);
       } catch (error) {
-        const payload = error instanceof FunctionError ? error.payload : { errorType: 'Error', errorMessage: String(error), trace: [] };
+        const payload =
+          error instanceof FunctionError
+            ? error.payload
+            : { errorType: 'Error', errorMessage: String(error), trace: [] };
         if (index < delays.length) {
           setTimeout(() => void attempt(index + 1), delays[index]).unref();
           return;
@@ -95,7 +100,9 @@ export class LambdaRuntime {
   }
 
   stats(): Record<string, FunctionStats> {
-    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, { ...pool.stats, initMs: [...pool.stats.initMs] }]));
+    return Object.fromEntries(
+      [...this.pools].map(([name, pool]) => [name, { ...pool.stats, initMs: [...pool.stats.initMs] }]),
+    );
   }
 
   async stop(): Promise<void> {
@@ -185,7 +192,12 @@ class Environment {
   private nextId = 0;
   private current?: { id: number; resolve: (value: unknown) => void; reject: (error: Error) => void };
 
-  constructor(fn: LocalFunction, baseEnvironment: Record<string, string>, log: WriteStream | undefined, onInit: (ms: number) => void) {
+  constructor(
+    fn: LocalFunction,
+    baseEnvironment: Record<string, string>,
+    log: WriteStream | undefined,
+    onInit: (ms: number) => void,
+  ) {
     const setup: WorkerSetup = {
       modulePath: fn.modulePath,
       handlerName: fn.handlerName,

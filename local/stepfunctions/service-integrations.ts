@@ -8,7 +8,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ServiceClients {
@@ -20,23 +20,45 @@ export interface ServiceClients {
 type Integration = (clients: ServiceClients, parameters: Record<string, unknown>) => Promise<unknown>;
 
 const INTEGRATIONS: Record<string, { service: string; run: Integration }> = {
-  'arn:aws:states:::dynamodb:putItem': { service: 'DynamoDB', run: (c, p) => c.dynamodb.send(new PutItemCommand(p as never)) },
-  'arn:aws:states:::dynamodb:updateItem': { service: 'DynamoDB', run: (c, p) => c.dynamodb.send(new UpdateItemCommand(p as never)) },
-  'arn:aws:states:::dynamodb:getItem': { service: 'DynamoDB', run: (c, p) => c.dynamodb.send(new GetItemCommand(p as never)) },
-  'arn:aws:states:::dynamodb:deleteItem': { service: 'DynamoDB', run: (c, p) => c.dynamodb.send(new DeleteItemCommand(p as never)) },
+  'arn:aws:states:::dynamodb:putItem': {
+    service: 'DynamoDB',
+    run: (c, p) => c.dynamodb.send(new PutItemCommand(p as never)),
+  },
+  'arn:aws:states:::dynamodb:updateItem': {
+    service: 'DynamoDB',
+    run: (c, p) => c.dynamodb.send(new UpdateItemCommand(p as never)),
+  },
+  'arn:aws:states:::dynamodb:getItem': {
+    service: 'DynamoDB',
+    run: (c, p) => c.dynamodb.send(new GetItemCommand(p as never)),
+  },
+  'arn:aws:states:::dynamodb:deleteItem': {
+    service: 'DynamoDB',
+    run: (c, p) => c.dynamodb.send(new DeleteItemCommand(p as never)),
+  },
   'arn:aws:states:::sqs:sendMessage': { service: 'SQS', run: (c, p) => c.sqs.send(new SendMessageCommand(p as never)) },
-  'arn:aws:states:::events:putEvents': { service: 'EventBridge', run: (c, p) => c.eventbridge.send(new PutEventsCommand(p as never)) },
+  'arn:aws:states:::events:putEvents': {
+    service: 'EventBridge',
+    run: (c, p) => c.eventbridge.send(new PutEventsCommand(p as never)),
+  },
 };
 
 export function isServiceIntegration(resource: string): boolean {
   return resource in INTEGRATIONS;
 }
 
-export async function runServiceIntegration(clients: ServiceClients, resource: string, parameters: unknown): Promise<unknown> {
+export async function runServiceIntegration(
+  clients: ServiceClients,
+  resource: string,
+  parameters: unknown,
+): Promise<unknown> {
   const integration = INTEGRATIONS[resource];
   if (!integration) throw taskError('States.Runtime', `The local hub does not emulate the integration ${resource}`);
   try {
-    const { $metadata: _metadata, ...result } = (await integration.run(clients, parameters as Record<string, unknown>)) as Record<string, unknown>;
+    const { $metadata: _metadata, ...result } = (await integration.run(
+      clients,
+      parameters as Record<string, unknown>,
+    )) as Record<string, unknown>;
     return result;
   } catch (error) {
     const failure = error as Error & { $metadata?: { httpStatusCode?: number } };

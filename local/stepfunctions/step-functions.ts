@@ -153,7 +153,8 @@ export class LocalStepFunctions {
 
   describeExecution(executionArn: string): Execution {
     const execution = this.executions.get(executionArn);
-    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!execution)
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   }
 
@@ -178,7 +179,10 @@ export class LocalStepFunctions {
   redriveExecution(executionArn: string): Execution {
     const execution = this.describeExecution(executionArn);
     if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status)) {
-      throw new StepFunctionsError('ExecutionNotRedrivable', `Execution is ${execution.status} and cannot be redriven.`);
+      throw new StepFunctionsError(
+        'ExecutionNotRedrivable',
+        `Execution is ${execution.status} and cannot be redriven.`,
+      );
     }
     if (Date.now() - (execution.stopDate ?? 0) > REDRIVE_WINDOW_MS) {
       throw new StepFunctionsError('ExecutionNotRedrivable', 'Execution redrivable period exceeded.');
@@ -368,7 +372,9 @@ function contextObject(machine: LocalStateMachine, execution: Execution) {
   };
 }
 
-function* allStates(definition: { States: Record<string, Record<string, unknown>> } | StateMachineDefinition): Generator<[string, Record<string, unknown>]> {
+function* allStates(
+  definition: { States: Record<string, Record<string, unknown>> } | StateMachineDefinition,
+): Generator<[string, Record<string, unknown>]> {
   for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, unknown>>)) {
     yield [name, state];
     for (const branch of (state.Branches as StateMachineDefinition[] | undefined) ?? []) yield* allStates(branch);
