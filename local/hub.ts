@@ -68,6 +68,7 @@ export interface RunningHub {
   /** Environment a script needs for the AWS SDK to reach this hub. */
   awsEnvironment: Record<string, string>;
   sandboxes?: LocalSandboxes;
+  secrets: LocalSecretsManager;
   eventBridge: LocalEventBridge;
   stepFunctions: LocalStepFunctions;
   lambda: LambdaRuntime;
@@ -278,6 +279,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       functions: byPath(functionModels, (f) => f.name),
       awsEnvironment: awsEnvironment(),
       sandboxes,
+      secrets,
       eventBridge,
       stepFunctions,
       lambda,

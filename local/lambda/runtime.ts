@@ -99,6 +99,15 @@ export class LambdaRuntime {
     void attempt(0);
   }
 
+  describe(nameOrArn: string): LocalFunction {
+    return this.pool(nameOrArn).fn;
+  }
+
+  /** Starts a fresh execution environment of the function and returns its init (module load) time. */
+  async measureColdStart(nameOrArn: string): Promise<number> {
+    return this.pool(nameOrArn).measureColdStart();
+  }
+
   stats(): Record<string, FunctionStats> {
     return Object.fromEntries(
       [...this.pools].map(([name, pool]) => [name, { ...pool.stats, initMs: [...pool.stats.initMs] }]),
@@ -148,6 +157,19 @@ class FunctionPool {
     } finally {
       if (environment.usable) this.release(environment);
       else this.discard(environment);
+    }
+  }
+
+  async measureColdStart(): Promise<number> {
+    let initMs = Number.NaN;
+    const environment = new Environment(this.fn, this.baseEnvironment, this.log, (ms) => {
+      initMs = ms;
+    });
+    try {
+      await environment.whenReady();
+      return initMs;
+    } finally {
+      await environment.terminate();
     }
   }
 
@@ -242,6 +264,10 @@ class Environment {
       this.worker.on('exit', (code) => this.crash(new Error(`Execution environment exited with code ${code}`), reject));
     });
     this.ready.catch(() => {});
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
