@@ -98,7 +98,7 @@ export class HubFunction extends NodejsFunction {
   }
 }
 
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'BatchWriteItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 function acknowledgeFunctionFindings(fn: HubFunction): void {
   const validations = Validations.of(fn);

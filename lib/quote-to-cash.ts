@@ -106,27 +106,27 @@ export class QuoteToCash extends Construct {
       description: 'Quote-to-cash: reads the won opportunity from Salesforce and maps it to the canonical order',
     })
       .bindSecret(props.salesforceApi, 'SALESFORCE_SECRET_ARN')
-      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['PutItem', 'UpdateItem']);
+      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['BatchWriteItem']);
     const upsertCustomer = new HubFunction(this, 'UpsertErpCustomer', {
       handler: 'q2c-upsert-erp-customer',
       description: 'Quote-to-cash: creates or updates the NetSuite customer for the account',
       environment: { NETSUITE_SUBSIDIARY_ID: props.netsuiteSubsidiaryId },
     })
       .bindSecret(props.netsuiteApi, 'NETSUITE_SECRET_ARN')
-      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['PutItem', 'UpdateItem']);
+      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['BatchWriteItem']);
     const createOrder = new HubFunction(this, 'CreateErpSalesOrder', {
       handler: 'q2c-create-erp-order',
       description: 'Quote-to-cash: maps products to NetSuite items and creates the sales order once',
     })
       .bindSecret(props.netsuiteApi, 'NETSUITE_SECRET_ARN')
       .bindTable(props.itemMappingTable, 'ITEM_MAPPING_TABLE_NAME', ['BatchGetItem'])
-      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['PutItem', 'UpdateItem']);
+      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['BatchWriteItem']);
     const writeBack = new HubFunction(this, 'WriteBackOrder', {
       handler: 'q2c-write-back-order',
       description: 'Quote-to-cash: writes the NetSuite order number and status on the opportunity',
     })
       .bindSecret(props.salesforceApi, 'SALESFORCE_SECRET_ARN')
-      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['PutItem', 'UpdateItem']);
+      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['BatchWriteItem']);
     return { loadOrder, upsertCustomer, createOrder, writeBack };
   }
 
@@ -141,7 +141,7 @@ export class QuoteToCash extends Construct {
       deadLetterQueue: undeliveredReports,
     })
       .bindSecret(props.salesforceApi, 'SALESFORCE_SECRET_ARN')
-      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['PutItem', 'UpdateItem']);
+      .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['UpdateItem']);
     new Rule(this, 'OnExecutionFailed', {
       description: 'Quote-to-cash executions that failed, timed out or were aborted',
       eventPattern: {

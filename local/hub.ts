@@ -3,15 +3,14 @@
 // (DynamoDB: dynalite, SQS: fauxqs) or faithful emulations (EventBridge, Step Functions, Secrets
 // Manager, API Gateway, Lambda), and the vendor sandboxes play Salesforce and NetSuite.
 import { mkdirSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import { PROJECT_ROOT } from '../lib/paths';
 import { startHttpApi } from './apigateway/http-api';
+import { startDynamoDb } from './aws/dynamodb';
 import { startAwsEndpoint } from './aws/endpoint';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { readCloudAssembly, synthesize } from './cloud-assembly';
@@ -47,6 +46,8 @@ export interface HubOptions {
   outboundRetryBaseMs?: number;
   /** Concurrent execution environments per function. @default 4 */
   maxEnvironmentsPerFunction?: number;
+  /** Execution environments started per function at start, so first requests skip the cold start. @default 1 */
+  warmEnvironmentsPerFunction?: number;
   region?: string;
   log?: (line: string) => void;
 }
@@ -92,10 +93,9 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   };
   try {
     // Stand-ins speaking the real wire protocols.
-    const dynamo = dynalite({ path: persist ? join(stateDirectory, 'dynamodb') : undefined, createTableMs: 0 });
-    await new Promise<void>((resolve) => dynamo.listen(options.ports?.dynamodb ?? 0, '127.0.0.1', resolve));
-    stoppers.push(() => new Promise((resolve) => dynamo.close(() => resolve())));
-    const dynamodbUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const dynamo = await startDynamoDb({ port: options.ports?.dynamodb ?? 0, path: persist ? join(stateDirectory, 'dynamodb') : undefined });
+    stoppers.push(() => dynamo.stop());
+    const dynamodbUrl = dynamo.url;
     const sqsServer = await startFauxqs({ port: options.ports?.sqs ?? 0, logger: false, defaultRegion: region });
     stoppers.push(() => sqsServer.stop());
     const sqsUrl = `http://127.0.0.1:${sqsServer.port}`;
@@ -139,7 +139,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const saved = secrets.savedValues();
     for (const secret of model.secrets(resources)) {
       const value =
-        (sandboxes && sandboxSecretValue(secret, sandboxes, saved[secret.name])) ??
+        (sandboxes && (await sandboxSecretValue(secret, sandboxes, saved[secret.name]))) ??
         saved[secret.name] ??
         generatedValue(secret);
       secrets.define(secret.name, secret.arn, value);
@@ -261,6 +261,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
         dynamodb: clients.dynamodb,
       });
     }
+    lambda.warm(options.warmEnvironmentsPerFunction ?? 1);
     const resumed = stepFunctions.resumeInterrupted();
     if (resumed > 0) log(`Resumed ${resumed} execution(s) interrupted by the last stop`);
 

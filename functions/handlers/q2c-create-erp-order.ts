@@ -1,5 +1,5 @@
 // Quote-to-cash step: map the products to ERP items and create the ERP sales order once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NetSuiteClient } from '../connectors/netsuite/client';
 import { salesOrderV1 } from '../domain/canonical/sales-order';
 import { createErpOrder } from '../flows/quote-to-cash/create-erp-order';

@@ -1,5 +1,5 @@
 // Quote-to-cash step: read the won opportunity from Salesforce and map it to the canonical order.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesforceClient } from '../connectors/salesforce/client';
 import { loadOrder } from '../flows/quote-to-cash/load-order';
 import { requireEnv } from '../platform/env';

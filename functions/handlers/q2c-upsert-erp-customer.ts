@@ -1,5 +1,5 @@
 // Quote-to-cash step: create or update the ERP customer for the order's account.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NetSuiteClient } from '../connectors/netsuite/client';
 import { upsertCustomer } from '../connectors/netsuite/customers';
 import { customerV1 } from '../domain/canonical/customer';

@@ -1,5 +1,5 @@
 // Quote-to-cash step: write the ERP order number and status on the Salesforce opportunity.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesforceClient } from '../connectors/salesforce/client';
 import { writeBackOrder } from '../flows/quote-to-cash/write-back-order';
 import { requireEnv } from '../platform/env';

@@ -4,7 +4,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BusinessKeys, CorrelationStore } from '../stores/correlation-store';
 import { requireEnv } from './env';
 import { logger } from './logger';

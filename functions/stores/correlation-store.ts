@@ -7,11 +7,17 @@
 // write steps and keys through this module.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../domain/errors';
 import { documents as defaultClient } from '../platform/dynamodb';
 
-/** Business keys a transaction can be found by; each is also an attribute of the summary. */
+/** Business keys a transaction can be found by (findByKey). */
 export const BUSINESS_KEYS = [
   'opportunityId',
   'crmAccountId',
@@ -56,29 +62,31 @@ export class CorrelationStore {
     private readonly documents: DynamoDBDocumentClient = defaultClient,
   ) {}
 
+  /** One write for the step and the pointers from the business keys it found. */
   async recordStep(record: StepRecord): Promise<void> {
     const at = new Date().toISOString();
     const keys = definedKeys(record.keys);
-    await this.write(async () => {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `txn#${record.correlationId}`,
-            sk: `step#${at}#${record.step}`,
-            at,
-            step: record.step,
-            outcome: record.outcome,
-            executionArn: record.executionArn,
-            error: record.error,
-            message: record.message,
-            durationMs: record.durationMs,
-            ...keys,
-          },
-        }),
-      );
-      if (Object.keys(keys).length > 0) await this.addKeys(record.correlationId, keys, at);
-    });
+    const items: Record<string, unknown>[] = [
+      {
+        pk: `txn#${record.correlationId}`,
+        sk: `step#${at}#${record.step}`,
+        at,
+        step: record.step,
+        outcome: record.outcome,
+        executionArn: record.executionArn,
+        error: record.error,
+        message: record.message,
+        durationMs: record.durationMs,
+        ...keys,
+      },
+      ...Object.entries(keys).map(([name, value]) => ({
+        pk: `key#${name}#${value}`,
+        sk: `txn#${record.correlationId}`,
+        correlationId: record.correlationId,
+        at,
+      })),
+    ];
+    await this.write(() => this.batchPut(items));
   }
 
   /**
@@ -149,29 +157,16 @@ export class CorrelationStore {
     return (result.Items ?? []).map((item) => item.correlationId as string);
   }
 
-  private async addKeys(correlationId: string, keys: BusinessKeys, at: string): Promise<void> {
-    const entries = Object.entries(keys);
-    const names = Object.fromEntries(entries.map(([name], i) => [`#k${i}`, name]));
-    const values = Object.fromEntries(entries.map(([, value], i) => [`:k${i}`, value]));
-    await Promise.all([
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: summaryKey(correlationId),
-          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :k${i}`).join(', ')}, updatedAt = :at`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':at': at },
-        }),
-      ),
-      ...entries.map(([name, value]) =>
-        this.documents.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: `key#${name}#${value}`, sk: `txn#${correlationId}`, correlationId, at },
-          }),
-        ),
-      ),
-    ]);
+  private async batchPut(items: Record<string, unknown>[]): Promise<void> {
+    let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items.map((Item) => ({
+      PutRequest: { Item },
+    }));
+    // DynamoDB may leave some writes unprocessed under load; send exactly those again.
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt === 5) throw new Error('BatchWriteItem kept returning unprocessed items');
+      const result = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
+    }
   }
 
   /** The table is the hub's own; when it fails, the step is retried rather than losing the record. */

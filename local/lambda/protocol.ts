@@ -7,6 +7,8 @@ export interface WorkerSetup {
   functionArn: string;
   memorySize: number;
   logGroupName: string;
+  /** The environment appends its stdout and stderr here (CloudWatch Logs' stand-in); absent: inherited. */
+  logFile?: string;
 }
 
 export type WorkerRequest = { type: 'invoke'; id: number; event: unknown; deadline: number; requestId: string };

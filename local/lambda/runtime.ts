@@ -2,7 +2,7 @@
 // environments (worker threads) that load its bundled code from the cloud assembly, with the
 // function's own environment variables and timeout.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LambdaError, WorkerReply, WorkerSetup } from './protocol';
@@ -32,6 +32,10 @@ export interface FunctionStats {
   errors: number;
   coldStarts: number;
   initMs: number[];
+  /** Milliseconds each invocation waited for a free execution environment. */
+  waitMs: number[];
+  /** Milliseconds each invocation ran, init excluded. */
+  durationMs: number[];
 }
 
 export interface LambdaRuntimeOptions {
@@ -50,16 +54,13 @@ export interface LambdaRuntimeOptions {
 export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byArn = new Map<string, string>();
-  private readonly logs: WriteStream[] = [];
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     if (options.logDirectory) mkdirSync(options.logDirectory, { recursive: true });
     for (const fn of options.functions) {
-      const log = options.logDirectory
-        ? createWriteStream(join(options.logDirectory, `${fn.name}.log`), { flags: 'a' })
-        : undefined;
-      if (log) this.logs.push(log);
-      this.pools.set(fn.name, new FunctionPool(fn, options.baseEnvironment, options.maxEnvironments ?? 4, log));
+      const log = options.logDirectory ? join(options.logDirectory, `${fn.name}.log`) : undefined;
+      const pool = new FunctionPool(fn, options.baseEnvironment, options.maxEnvironments ?? 4, log);
+      this.pools.set(fn.name, pool);
       this.byArn.set(fn.arn, fn.name);
     }
   }
@@ -99,6 +100,11 @@ export class LambdaRuntime {
     void attempt(0);
   }
 
+  /** Starts `count` environments per function in the background, as provisioned concurrency does. */
+  warm(count: number): void {
+    for (const pool of this.pools.values()) pool.warm(count);
+  }
+
   describe(nameOrArn: string): LocalFunction {
     return this.pool(nameOrArn).fn;
   }
@@ -116,7 +122,6 @@ export class LambdaRuntime {
 
   async stop(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
-    for (const log of this.logs) log.end();
   }
 
   private pool(nameOrArn: string): FunctionPool {
@@ -134,7 +139,7 @@ export class LambdaRuntime {
 }
 
 class FunctionPool {
-  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, initMs: [] };
+  readonly stats: FunctionStats = { invocations: 0, errors: 0, coldStarts: 0, initMs: [], waitMs: [], durationMs: [] };
   private readonly idle: Environment[] = [];
   private readonly waiting: ((environment: Environment) => void)[] = [];
   private readonly all = new Set<Environment>();
@@ -143,20 +148,37 @@ class FunctionPool {
     readonly fn: LocalFunction,
     private readonly baseEnvironment: Record<string, string>,
     private readonly maxEnvironments: number,
-    private readonly log: WriteStream | undefined,
+    private readonly log: string | undefined,
   ) {}
 
   async invoke(event: unknown): Promise<unknown> {
+    const requested = performance.now();
     const environment = await this.acquire();
     this.stats.invocations++;
+    this.stats.waitMs.push(performance.now() - requested);
     try {
-      return await environment.invoke(event, this.fn.timeoutMs);
+      await environment.whenReady();
+      const running = performance.now();
+      const result = await environment.invoke(event, this.fn.timeoutMs);
+      this.stats.durationMs.push(performance.now() - running);
+      return result;
     } catch (error) {
       this.stats.errors++;
       throw error;
     } finally {
       if (environment.usable) this.release(environment);
       else this.discard(environment);
+    }
+  }
+
+  /** Starts `count` idle environments in the background. */
+  warm(count: number): void {
+    for (let i = 0; i < Math.min(count, this.maxEnvironments); i++) {
+      const environment = this.spawn();
+      environment.whenReady().then(
+        () => this.release(environment),
+        () => this.discard(environment),
+      );
     }
   }
 
@@ -182,15 +204,17 @@ class FunctionPool {
   private acquire(): Promise<Environment> {
     const idle = this.idle.pop();
     if (idle) return Promise.resolve(idle);
-    if (this.all.size < this.maxEnvironments) {
-      const environment = new Environment(this.fn, this.baseEnvironment, this.log, (initMs) => {
-        this.stats.coldStarts++;
-        this.stats.initMs.push(initMs);
-      });
-      this.all.add(environment);
-      return Promise.resolve(environment);
-    }
+    if (this.all.size < this.maxEnvironments) return Promise.resolve(this.spawn());
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private spawn(): Environment {
+    const environment = new Environment(this.fn, this.baseEnvironment, this.log, (initMs) => {
+      this.stats.coldStarts++;
+      this.stats.initMs.push(initMs);
+    });
+    this.all.add(environment);
+    return environment;
   }
 
   private release(environment: Environment): void {
@@ -217,7 +241,7 @@ class Environment {
   constructor(
     fn: LocalFunction,
     baseEnvironment: Record<string, string>,
-    log: WriteStream | undefined,
+    log: string | undefined,
     onInit: (ms: number) => void,
   ) {
     const setup: WorkerSetup = {
@@ -227,6 +251,7 @@ class Environment {
       functionArn: fn.arn,
       memorySize: fn.memorySize,
       logGroupName: `/aws/lambda/${fn.name}`,
+      logFile: log,
     };
     const nodeOptions = fn.environment.NODE_OPTIONS ?? '';
     this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
@@ -240,13 +265,7 @@ class Environment {
         AWS_LAMBDA_LOG_GROUP_NAME: setup.logGroupName,
       },
       execArgv: nodeOptions.includes('--enable-source-maps') ? ['--enable-source-maps'] : [],
-      stdout: log !== undefined,
-      stderr: log !== undefined,
     });
-    if (log) {
-      this.worker.stdout.pipe(log, { end: false });
-      this.worker.stderr.pipe(log, { end: false });
-    }
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (reply: WorkerReply) => {
         if (reply.type === 'ready') {

@@ -3,10 +3,20 @@
 // invocations one at a time, as Lambda does. Plain JavaScript: it runs the deployed bundle
 // and nothing else, with no TypeScript loader in between. Message shapes: protocol.ts.
 import dns from 'node:dns';
+import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const setup = workerData;
+
+// The environment writes its own log file: relaying every line through the main thread would
+// cost the hub's event loop a write per log line.
+if (setup.logFile) {
+  const log = createWriteStream(setup.logFile, { flags: 'a' });
+  const write = (chunk, encoding, callback) => log.write(chunk, encoding, callback);
+  process.stdout.write = write;
+  process.stderr.write = write;
+}
 
 // Local queue URLs live under *.localhost (sqs.<region>.localhost), as AWS's live under
 // sqs.<region>.amazonaws.com, and the SDK sends SQS calls to the queue URL's host. Names under

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * JSON of the NetSuite API secret: an integration record using OAuth 2.0 client credentials

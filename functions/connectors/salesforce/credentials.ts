@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** JSON of the Salesforce API secret: a connected app allowed to use the client-credentials flow. */
 export const salesforceCredentialsSchema = z.object({

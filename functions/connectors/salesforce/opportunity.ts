@@ -1,6 +1,6 @@
 // Reads a won opportunity with its account and products from Salesforce and maps it to the
 // canonical sales order. An outbound message carries only the opportunity's own fields.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type SalesOrderV1, salesOrderV1 } from '../../domain/canonical/sales-order';
 import { BusinessException } from '../../domain/errors';
 import type { SalesforceClient } from './client';

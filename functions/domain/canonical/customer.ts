@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const addressV1 = z.object({
   street: z.string().min(1, 'street is empty'),

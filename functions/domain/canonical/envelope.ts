@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every canonical event shares this envelope. `eventVersion` versions the `data` schema of an

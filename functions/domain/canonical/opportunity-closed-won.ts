@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventEnvelope } from './envelope';
 
 export const OPPORTUNITY_CLOSED_WON = 'opportunity.closed_won';

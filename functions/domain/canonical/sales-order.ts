@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerV1 } from './customer';
 
 export const orderLineV1 = z.object({
