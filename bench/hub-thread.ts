@@ -5,7 +5,11 @@ import '../local/node-setup';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startHub } from '../local/hub';
 
-const { options, busName, functionPath } = workerData as { options: Parameters<typeof startHub>[0]; busName: string; functionPath: string };
+const { options, busName, functionPath } = workerData as {
+  options: Parameters<typeof startHub>[0];
+  busName: string;
+  functionPath: string;
+};
 const hub = await startHub(options);
 // A bus without rules: the handler's events are accepted and go nowhere.
 hub.eventBridge.addBus(busName);

@@ -67,7 +67,9 @@ async function bundlesAndColdStarts(): Promise<void> {
 }
 
 async function receiverLatency(): Promise<void> {
-  console.log(`\n2. Receiver in-process latency, ${RECEIVER_RATE} messages/s for ${RECEIVER_SECONDS} s (one notification each)`);
+  console.log(
+    `\n2. Receiver in-process latency, ${RECEIVER_RATE} messages/s for ${RECEIVER_SECONDS} s (one notification each)`,
+  );
   const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const hubThread = new Worker(new URL('./hub-thread-loader.mjs', import.meta.url), {
     workerData: {
@@ -82,7 +84,9 @@ async function receiverLatency(): Promise<void> {
     ];
     const receiver = ready.function;
     Object.assign(process.env, ready.awsEnvironment, receiver.environment, { EVENT_BUS_NAME: 'bench-receiver' });
-    const { handler } = (await import(receiver.modulePath)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }> };
+    const { handler } = (await import(receiver.modulePath)) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+    };
     const token = JSON.parse(ready.secrets[receiver.environment.OUTBOUND_MESSAGE_SECRET_ARN] ?? '{}').sharedSecret;
     const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 29_000 };
     const durations: number[] = [];
@@ -96,14 +100,24 @@ async function receiverLatency(): Promise<void> {
       const due = started + (i * 1000) / RECEIVER_RATE;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
-      const body = buildNotificationsEnvelope({ orgId: SANDBOX_ORG_ID, actionId: '04k5g0000000001AAA', instanceUrl: 'https://bench.my.salesforce.com' }, [
-        {
-          notificationId: `04l5g${String(i).padStart(10, '0')}AAA`,
-          objectType: 'Opportunity',
-          fields: { Id: `0065g${String(i).padStart(10, '0')}AAA`, StageName: 'Closed Won', Amount: 1000 },
-        },
-      ]);
-      const event = { version: '2.0', rawPath: '/webhooks/salesforce', queryStringParameters: { token }, headers: {}, body, isBase64Encoded: false };
+      const body = buildNotificationsEnvelope(
+        { orgId: SANDBOX_ORG_ID, actionId: '04k5g0000000001AAA', instanceUrl: 'https://bench.my.salesforce.com' },
+        [
+          {
+            notificationId: `04l5g${String(i).padStart(10, '0')}AAA`,
+            objectType: 'Opportunity',
+            fields: { Id: `0065g${String(i).padStart(10, '0')}AAA`, StageName: 'Closed Won', Amount: 1000 },
+          },
+        ],
+      );
+      const event = {
+        version: '2.0',
+        rawPath: '/webhooks/salesforce',
+        queryStringParameters: { token },
+        headers: {},
+        body,
+        isBase64Encoded: false,
+      };
       pending.push(
         (async () => {
           const t0 = performance.now();
@@ -115,8 +129,16 @@ async function receiverLatency(): Promise<void> {
     }
     await Promise.all(pending);
     const p99 = percentile(durations, 99);
-    record('receiver p50 / p90 / p95 / max', [50, 90, 95, 100].map((p) => `${percentile(durations, p).toFixed(2)}`).join(' / ') + ' ms');
-    record(`receiver p99 (${durations.length} messages, ${failures} not acknowledged)`, `${p99.toFixed(2)} ms`, '<= 10 ms', p99 <= 10 && failures === 0);
+    record(
+      'receiver p50 / p90 / p95 / max',
+      `${[50, 90, 95, 100].map((p) => percentile(durations, p).toFixed(2)).join(' / ')} ms`,
+    );
+    record(
+      `receiver p99 (${durations.length} messages, ${failures} not acknowledged)`,
+      `${p99.toFixed(2)} ms`,
+      '<= 10 ms',
+      p99 <= 10 && failures === 0,
+    );
   } finally {
     hubThread.postMessage({ type: 'stop' });
     await once(hubThread, 'message');
@@ -126,7 +148,9 @@ async function receiverLatency(): Promise<void> {
 }
 
 async function endToEnd(): Promise<void> {
-  console.log(`\n3. End to end: ${OPPORTUNITIES} opportunities closed at ${RATE}/s, every sandbox answer delayed ${LATENCY_MS} ms`);
+  console.log(
+    `\n3. End to end: ${OPPORTUNITIES} opportunities closed at ${RATE}/s, every sandbox answer delayed ${LATENCY_MS} ms`,
+  );
   const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const rssBefore = process.memoryUsage().rss;
   const hub = await startHub({
@@ -193,7 +217,9 @@ async function endToEnd(): Promise<void> {
       `${((cpu.user + cpu.system) / 1000 / ids.length).toFixed(0)} ms (${(((cpu.user + cpu.system) / 1000 / elapsed) * 100).toFixed(0)}% of one core over ${(elapsed / 1000).toFixed(1)} s)`,
     );
     const sent = await firstDeliveries(rep, ids);
-    const latencies = ids.filter((id) => written.has(id) && sent.has(id)).map((id) => (written.get(id) as number) - (sent.get(id) as number));
+    const latencies = ids
+      .filter((id) => written.has(id) && sent.has(id))
+      .map((id) => (written.get(id) as number) - (sent.get(id) as number));
     const netsuite = (await (await fetch(`${sandboxes.netsuite.url}/_sandbox/state`)).json()) as {
       salesOrders: { externalId: string }[];
       stats: { throttled: number };
@@ -204,20 +230,37 @@ async function endToEnd(): Promise<void> {
     // upsert + read 2, order create + read 2, SF write-back 1.
     const criticalPath = 6 * LATENCY_MS;
     const p99 = percentile(latencies, 99);
-    record('orders created / write-backs seen', `${orders} / ${written.size} of ${ids.length} (NetSuite 429s retried: ${netsuite.stats.throttled})`);
+    record(
+      'orders created / write-backs seen',
+      `${orders} / ${written.size} of ${ids.length} (NetSuite 429s retried: ${netsuite.stats.throttled})`,
+    );
     record('end-to-end p50', `${percentile(latencies, 50).toFixed(0)} ms`);
-    record(`end-to-end p99 (critical path: 6 sandbox answers x ${LATENCY_MS} ms = ${criticalPath} ms)`, `${p99.toFixed(0)} ms`, `<= ${3 * criticalPath} ms`, p99 <= 3 * criticalPath && written.size === ids.length);
+    record(
+      `end-to-end p99 (critical path: 6 sandbox answers x ${LATENCY_MS} ms = ${criticalPath} ms)`,
+      `${p99.toFixed(0)} ms`,
+      `<= ${3 * criticalPath} ms`,
+      p99 <= 3 * criticalPath && written.size === ids.length,
+    );
   } finally {
     clearInterval(sampler);
     await hub.stop();
     rmSync(dataDirectory, { recursive: true, force: true });
   }
   const gib = peakRss / 1024 ** 3;
-  record(`peak resident memory of the hub process (load generator included, sandboxes run in their own process; ${(rssBefore / 1024 ** 2).toFixed(0)} MiB before start)`, `${(peakRss / 1024 ** 2).toFixed(0)} MiB`, '< 1 GiB', gib < 1);
+  record(
+    `peak resident memory of the hub process (load generator included, sandboxes run in their own process; ${(rssBefore / 1024 ** 2).toFixed(0)} MiB before start)`,
+    `${(peakRss / 1024 ** 2).toFixed(0)} MiB`,
+    '< 1 GiB',
+    gib < 1,
+  );
 }
 
 /** Where an execution's time goes: delivery to start, then each state, at p50/p99. */
-function printBreakdown(hub: Awaited<ReturnType<typeof startHub>>, sent: Map<string, number>, before: ReturnType<typeof hub.lambda.stats>): void {
+function printBreakdown(
+  hub: Awaited<ReturnType<typeof startHub>>,
+  sent: Map<string, number>,
+  before: ReturnType<typeof hub.lambda.stats>,
+): void {
   const machine = hub.stateMachines['QuoteToCash/StateMachine'];
   const spans = new Map<string, number[]>();
   const add = (name: string, ms: number) => spans.set(name, [...(spans.get(name) ?? []), ms]);
@@ -234,13 +277,21 @@ function printBreakdown(hub: Awaited<ReturnType<typeof startHub>>, sent: Map<str
     }
   }
   for (const [name, values] of spans) {
-    console.log(`    ${name.padEnd(28)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p99 ${percentile(values, 99).toFixed(0).padStart(5)} ms`);
+    console.log(
+      `    ${name.padEnd(28)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p99 ${percentile(values, 99).toFixed(0).padStart(5)} ms`,
+    );
   }
   const stats = hub.lambda.stats();
   for (const [path, name] of Object.entries(hub.functions)) {
     const all = stats[name];
     const skip = before[name]?.invocations ?? 0;
-    const s = { ...all, durationMs: all.durationMs.slice(skip), waitMs: all.waitMs.slice(skip), invocations: all.invocations - skip, coldStarts: all.coldStarts - (before[name]?.coldStarts ?? 0) };
+    const s = {
+      ...all,
+      durationMs: all.durationMs.slice(skip),
+      waitMs: all.waitMs.slice(skip),
+      invocations: all.invocations - skip,
+      coldStarts: all.coldStarts - (before[name]?.coldStarts ?? 0),
+    };
     if (!s.invocations) continue;
     console.log(
       `    ${path.padEnd(34)} ${String(s.invocations).padStart(4)} calls, run p50 ${percentile(s.durationMs, 50).toFixed(0)} / p99 ${percentile(s.durationMs, 99).toFixed(0)} ms, waited for an environment p99 ${percentile(s.waitMs, 99).toFixed(0)} ms, ${s.coldStarts} cold starts`,
@@ -250,7 +301,12 @@ function printBreakdown(hub: Awaited<ReturnType<typeof startHub>>, sent: Map<str
 
 /** When the sandbox finished each opportunity's write-back PATCH (epoch ms). */
 async function writeBacks(salesforceUrl: string, ids: string[]): Promise<Map<string, number>> {
-  const requests = (await (await fetch(`${salesforceUrl}/_sandbox/requests`)).json()) as { method: string; path: string; status: number; finishedAt: string }[];
+  const requests = (await (await fetch(`${salesforceUrl}/_sandbox/requests`)).json()) as {
+    method: string;
+    path: string;
+    status: number;
+    finishedAt: string;
+  }[];
   const wanted = new Set(ids);
   const found = new Map<string, number>();
   for (const r of requests) {
@@ -263,7 +319,9 @@ async function writeBacks(salesforceUrl: string, ids: string[]): Promise<Map<str
 /** When Salesforce started delivering each opportunity's first notification (epoch ms). */
 async function firstDeliveries(rep: SalesRep, ids: string[]): Promise<Map<string, number>> {
   const { outbox } = await rep.state();
-  const notificationOf = new Map(outbox.filter((n) => ids.includes(n.recordId)).map((n) => [n.notificationId, n.recordId]));
+  const notificationOf = new Map(
+    outbox.filter((n) => ids.includes(n.recordId)).map((n) => [n.notificationId, n.recordId]),
+  );
   const sent = new Map<string, number>();
   for (const delivery of await rep.deliveries()) {
     for (const notificationId of delivery.notificationIds) {
@@ -279,5 +337,6 @@ if (!only || only === 'bundles') await bundlesAndColdStarts();
 if (!only || only === 'receiver') await receiverLatency();
 if (!only || only === 'e2e') await endToEnd();
 console.log('\nSummary');
-for (const r of results.filter((r) => r.target !== '-')) console.log(`  ${r.ok ? 'met    ' : 'NOT met'}  ${r.measure}: ${r.reached} (target ${r.target})`);
+for (const r of results.filter((r) => r.target !== '-'))
+  console.log(`  ${r.ok ? 'met    ' : 'NOT met'}  ${r.measure}: ${r.reached} (target ${r.target})`);
 process.exit(0);

@@ -21,7 +21,9 @@ export function readConfig(node: Node): HubConfig {
   const orgIds = node.tryGetContext('hub:salesforceOrgIds');
   const list = typeof orgIds === 'string' ? orgIds.split(',').map((id) => id.trim()) : orgIds;
   if (!Array.isArray(list) || list.length === 0 || !list.every((id) => SALESFORCE_ORG_ID.test(String(id)))) {
-    throw new Error(`Context hub:salesforceOrgIds must list Salesforce organization ids (00D...); got ${JSON.stringify(orgIds)}`);
+    throw new Error(
+      `Context hub:salesforceOrgIds must list Salesforce organization ids (00D...); got ${JSON.stringify(orgIds)}`,
+    );
   }
   const subsidiary = requireString(node, 'hub:netsuiteSubsidiaryId');
   if (!/^\d+$/.test(subsidiary)) {

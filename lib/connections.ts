@@ -17,12 +17,14 @@ export class Connections extends Construct {
   constructor(scope: Construct, id: string, props: ConnectionsProps) {
     super(scope, id);
     this.salesforceApi = placeholderSecret(this, 'SalesforceApi', `hub/${props.stage}/salesforce/api`, {
-      description: 'Salesforce connected app (client credentials flow) the hub reads opportunities and writes order status with',
+      description:
+        'Salesforce connected app (client credentials flow) the hub reads opportunities and writes order status with',
       template: { loginUrl: 'https://example.my.salesforce.com', clientId: 'replace-me', apiVersion: '62.0' },
       generatedKey: 'clientSecret',
     });
     this.netsuiteApi = placeholderSecret(this, 'NetSuiteApi', `hub/${props.stage}/netsuite/api`, {
-      description: 'NetSuite integration (OAuth 2.0 client credentials with certificate) the hub creates customers and orders with',
+      description:
+        'NetSuite integration (OAuth 2.0 client credentials with certificate) the hub creates customers and orders with',
       template: { accountId: 'replace-me', clientId: 'replace-me', certificateId: 'replace-me' },
       generatedKey: 'privateKeyPem',
     });

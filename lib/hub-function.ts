@@ -98,7 +98,14 @@ export class HubFunction extends NodejsFunction {
   }
 }
 
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'BatchWriteItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem';
 
 function acknowledgeFunctionFindings(fn: HubFunction): void {
   const validations = Validations.of(fn);
@@ -112,6 +119,7 @@ function acknowledgeFunctionFindings(fn: HubFunction): void {
   });
   validations.acknowledge({
     id: 'AwsSolutions-L1',
-    reason: 'The hub is built and tested for Node.js 22 (nodejs22.x); moving to a newer runtime is a tested change, not an automatic one.',
+    reason:
+      'The hub is built and tested for Node.js 22 (nodejs22.x); moving to a newer runtime is a tested change, not an automatic one.',
   });
 }

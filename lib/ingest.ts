@@ -1,7 +1,7 @@
 // Webhook receivers: one HTTP API, one route, function, secret and dead-letter queue per sender,
 // all publishing canonical events to the hub's bus.
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -62,7 +62,8 @@ export class Ingest extends Construct {
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Webhook senders cannot use IAM or JWT authorizers; each receiver checks the sender signature or shared secret itself.',
+      reason:
+        'Webhook senders cannot use IAM or JWT authorizers; each receiver checks the sender signature or shared secret itself.',
     });
     this.receivers[sender.name] = receiver;
     new CfnOutput(this, `${id}WebhookUrl`, {

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -45,7 +45,9 @@ export class QuoteToCash extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       comment: 'Quote-to-cash: closed-won opportunity to ERP sales order',
-      definitionBody: DefinitionBody.fromString(readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8')),
+      definitionBody: DefinitionBody.fromString(
+        readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8'),
+      ),
       definitionSubstitutions: {
         CorrelationTableName: props.correlationTable.tableName,
         LoadOrderFunctionArn: steps.loadOrder.functionArn,

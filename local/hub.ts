@@ -93,7 +93,10 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   };
   try {
     // Stand-ins speaking the real wire protocols.
-    const dynamo = await startDynamoDb({ port: options.ports?.dynamodb ?? 0, path: persist ? join(stateDirectory, 'dynamodb') : undefined });
+    const dynamo = await startDynamoDb({
+      port: options.ports?.dynamodb ?? 0,
+      path: persist ? join(stateDirectory, 'dynamodb') : undefined,
+    });
     stoppers.push(() => dynamo.stop());
     const dynamodbUrl = dynamo.url;
     const sqsServer = await startFauxqs({ port: options.ports?.sqs ?? 0, logger: false, defaultRegion: region });

@@ -45,11 +45,15 @@ export async function startSandboxes(options: {
       stateFile: options.stateDirectory && join(options.stateDirectory, 'netsuite-sandbox.json'),
     },
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'sandboxes', 'serve.ts'), JSON.stringify(settings)], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'sandboxes', 'serve.ts'), JSON.stringify(settings)],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   const exited = once(child, 'exit');
   const [line] = (await Promise.race([
     once(createInterface({ input: child.stdout }), 'line'),
@@ -81,9 +85,16 @@ export async function sandboxSecretValue(
     // The key stays the same between runs; NetSuite knows its certificate.
     const savedKey = saved ? (JSON.parse(saved) as { privateKeyPem?: string }).privateKeyPem : undefined;
     const privateKeyPem = savedKey?.includes('PRIVATE KEY') ? savedKey : newRsaKeyPem();
-    const publicKeyPem = createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString();
+    const publicKeyPem = createPublicKey(createPrivateKey(privateKeyPem))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     await control(sandboxes.netsuite.url, 'POST', '/_sandbox/clients', { ...NETSUITE_CLIENT, publicKeyPem });
-    return JSON.stringify({ accountId: sandboxes.netsuite.accountId, baseUrl: sandboxes.netsuite.url, ...NETSUITE_CLIENT, privateKeyPem });
+    return JSON.stringify({
+      accountId: sandboxes.netsuite.accountId,
+      baseUrl: sandboxes.netsuite.url,
+      ...NETSUITE_CLIENT,
+      privateKeyPem,
+    });
   }
   return undefined;
 }

@@ -21,7 +21,11 @@ const [command, sku, itemId] = args;
 async function main(): Promise<void> {
   const local = table ? undefined : await connectToLocalHub({ startIfNeeded: false, log: () => {} });
   const client = local
-    ? new DynamoDBClient({ region: local.region, endpoint: local.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+    ? new DynamoDBClient({
+        region: local.region,
+        endpoint: local.endpoints.dynamodb,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      })
     : new DynamoDBClient({});
   const documents = DynamoDBDocumentClient.from(client);
   const tableName = table ?? local?.tables['Tracking/ItemMappings'];
@@ -38,7 +42,9 @@ async function main(): Promise<void> {
       await documents.send(
         new PutCommand({ TableName: tableName, Item: { sku, system, itemId, updatedAt: new Date().toISOString() } }),
       );
-      console.log(`${sku} now sells as ${system} item ${itemId}. Redrive the executions that failed with PRODUCT_NOT_MAPPED.`);
+      console.log(
+        `${sku} now sells as ${system} item ${itemId}. Redrive the executions that failed with PRODUCT_NOT_MAPPED.`,
+      );
       break;
     case 'delete':
       if (!sku) throw new Error('Usage: npm run mappings -- delete <sku> [--system netsuite]');
@@ -46,7 +52,9 @@ async function main(): Promise<void> {
       console.log(`${sku} no longer maps to a ${system} item.`);
       break;
     default:
-      throw new Error('Usage: npm run mappings -- list | put <sku> <erp item id> | delete <sku> [--system netsuite] [--table name]');
+      throw new Error(
+        'Usage: npm run mappings -- list | put <sku> <erp item id> | delete <sku> [--system netsuite] [--table name]',
+      );
   }
   await local?.close();
 }

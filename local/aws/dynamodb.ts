@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /** Starts the local DynamoDB on its own thread; `path` keeps the tables on disk. */
-export async function startDynamoDb(options: { port: number; path?: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDynamoDb(options: {
+  port: number;
+  path?: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
   const worker = new Worker(new URL('./dynamodb-thread.mjs', import.meta.url), { workerData: options });
   const [message] = (await once(worker, 'message')) as [{ type: string; port: number }];
   return {

@@ -54,7 +54,12 @@ export class SalesRep {
   }
 
   /** Creates an open opportunity with its products, as a rep does before the deal closes. */
-  async createOpportunity(input: { accountId: string; name: string; currency?: string; lines: OpportunityLine[] }): Promise<string> {
+  async createOpportunity(input: {
+    accountId: string;
+    name: string;
+    currency?: string;
+    lines: OpportunityLine[];
+  }): Promise<string> {
     const entries = await this.entries();
     const { id } = (await this.call('POST', '/_sandbox/records/Opportunity', {
       Name: input.name,

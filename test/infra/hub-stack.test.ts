@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { EXCEPTION_CODES } from '../../functions/domain/exceptions';
 import { TRANSIENT_ERROR_NAMES } from '../../functions/domain/errors';
+import { EXCEPTION_CODES } from '../../functions/domain/exceptions';
 import { STATE_MACHINES_DIR } from '../../lib/paths';
 import { type CloudAssembly, readCloudAssembly } from '../../local/cloud-assembly';
 
@@ -34,7 +34,8 @@ describe('functions', () => {
   it('receive secrets as Secrets Manager references, never as values', () => {
     const secretIds = new Set(resourcesOf('AWS::SecretsManager::Secret').map(([id]) => id));
     for (const [id, fn] of resourcesOf('AWS::Lambda::Function')) {
-      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
       for (const [name, value] of Object.entries(variables)) {
         if (!/SECRET/.test(name)) continue;
         expect(name, `${id}.${name}`).toMatch(/_SECRET_ARN$/);
@@ -106,7 +107,10 @@ describe('quote-to-cash orchestration', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.states'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('^QuoteToCashStateMachine') }] },
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [{ Ref: Match.stringLikeRegexp('^QuoteToCashStateMachine') }],
+        },
       },
       Targets: [
         Match.objectLike({
@@ -138,9 +142,9 @@ describe('quote-to-cash orchestration', () => {
 
   it('retries transient errors in every Lambda step and never retries business exceptions', () => {
     const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8'));
-    const lambdaSteps = Object.entries(asl.States as Record<string, { Resource?: string; Retry?: { ErrorEquals: string[] }[] }>).filter(
-      ([, state]) => state.Resource?.includes('FunctionArn'),
-    );
+    const lambdaSteps = Object.entries(
+      asl.States as Record<string, { Resource?: string; Retry?: { ErrorEquals: string[] }[] }>,
+    ).filter(([, state]) => state.Resource?.includes('FunctionArn'));
     expect(lambdaSteps.length).toBe(4);
     for (const [name, state] of lambdaSteps) {
       const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
@@ -191,7 +195,9 @@ describe('cdk-nag AwsSolutions', () => {
     const source = ['hub-function.ts', 'quote-to-cash.ts', 'dead-letter-queue.ts', 'connections.ts', 'ingest.ts']
       .map((file) => readFileSync(join(STATE_MACHINES_DIR, '..', 'lib', file), 'utf8'))
       .join('\n');
-    const acknowledgements = [...source.matchAll(/acknowledge\(\{\s*id: '([^']+)',\s*reason:\s*(?:`([^`]*)`|'([^']*)')/g)];
+    const acknowledgements = [
+      ...source.matchAll(/acknowledge\(\{\s*id: '([^']+)',\s*reason:\s*(?:`([^`]*)`|'([^']*)')/g),
+    ];
     expect(acknowledgements.length).toBeGreaterThanOrEqual(6);
     for (const [, id, template, plain] of acknowledgements) expect((template ?? plain).length, id).toBeGreaterThan(30);
   });

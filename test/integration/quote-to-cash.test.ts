@@ -88,7 +88,10 @@ describe('quote-to-cash on the local hub', () => {
     await test.rep.redeliver(notification?.notificationId as string);
     await eventually(async () =>
       (await test.rep.deliveries()).some(
-        (d) => d.redelivery && d.outcome === 'acknowledged' && d.notificationIds.includes(notification?.notificationId as string),
+        (d) =>
+          d.redelivery &&
+          d.outcome === 'acknowledged' &&
+          d.notificationIds.includes(notification?.notificationId as string),
       ),
     );
 
@@ -148,7 +151,11 @@ describe('quote-to-cash on the local hub', () => {
   });
 
   it('stops at a credit hold, and completes once finance releases it and the execution is redriven', async () => {
-    const opportunityId = await closeDeal('Hooli - monitors', [{ productCode: 'SKU-MON-27', quantity: 5 }], HOOLI.salesforceId);
+    const opportunityId = await closeDeal(
+      'Hooli - monitors',
+      [{ productCode: 'SKU-MON-27', quantity: 5 }],
+      HOOLI.salesforceId,
+    );
 
     const failed = await transactionReaching(test, opportunityId, 'NEEDS_ATTENTION');
     expect(failed.exceptionCode).toBe('CUSTOMER_ON_CREDIT_HOLD');
@@ -172,7 +179,8 @@ describe('quote-to-cash on the local hub', () => {
       body: JSON.stringify({ concurrencyLimit: 1, latencyMs: 30 }),
     });
     try {
-      const throttledBefore = ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats.throttled;
+      const throttledBefore = ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats
+        .throttled;
       const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => closeDeal(`Acme - burst ${n}`)));
       for (const id of ids) await transactionReaching(test, id, 'COMPLETED');
 

@@ -20,26 +20,38 @@ afterAll(async () => {
   await test?.stop();
 });
 
-function outboundMessage(options: { orgId?: string; notifications: { id: string; type?: string; fields: Record<string, string> }[] }) {
+function outboundMessage(options: {
+  orgId?: string;
+  notifications: { id: string; type?: string; fields: Record<string, string> }[];
+}) {
   const notifications = options.notifications
     .map(
-      (n) => `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:${n.type ?? 'Opportunity'}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${Object.entries(
-        n.fields,
-      )
-        .map(([k, v]) => `<sf:${k}>${v}</sf:${k}>`)
-        .join('')}</sObject></Notification>`,
+      (n) =>
+        `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:${n.type ?? 'Opportunity'}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${Object.entries(
+          n.fields,
+        )
+          .map(([k, v]) => `<sf:${k}>${v}</sf:${k}>`)
+          .join('')}</sObject></Notification>`,
     )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${options.orgId ?? SANDBOX_ORG_ID}</OrganizationId><ActionId>04k5g000000TEST</ActionId>${notifications}</notifications></soapenv:Body></soapenv:Envelope>`;
 }
 
 async function post(body: string, query = `?token=${encodeURIComponent(token)}`) {
-  const response = await fetch(`${webhookUrl}${query}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
+  const response = await fetch(`${webhookUrl}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8' },
+    body,
+  });
   return { status: response.status, body: await response.text() };
 }
 
 const validMessage = () =>
-  outboundMessage({ notifications: [{ id: `04l5g0000${Date.now()}`.slice(0, 18), fields: { Id: '0065g000000FAKE1AA', StageName: 'Closed Won' } }] });
+  outboundMessage({
+    notifications: [
+      { id: `04l5g0000${Date.now()}`.slice(0, 18), fields: { Id: '0065g000000FAKE1AA', StageName: 'Closed Won' } },
+    ],
+  });
 
 describe('Salesforce outbound-message receiver', () => {
   it('refuses a delivery with a forged or missing token and publishes nothing', async () => {
@@ -54,7 +66,12 @@ describe('Salesforce outbound-message receiver', () => {
   });
 
   it('refuses an organization that is not on the allow-list', async () => {
-    const response = await post(outboundMessage({ orgId: '00D000000000001AAA', notifications: [{ id: '04l5g000000AAA1AAA', fields: { Id: '0065g000000FAKE2AA' } }] }));
+    const response = await post(
+      outboundMessage({
+        orgId: '00D000000000001AAA',
+        notifications: [{ id: '04l5g000000AAA1AAA', fields: { Id: '0065g000000FAKE2AA' } }],
+      }),
+    );
     expect(response.status).toBe(403);
     expect(response.body).toContain('is not allowed');
   });
@@ -85,7 +102,10 @@ describe('Salesforce outbound-message receiver', () => {
     expect(response.body).toContain('<Ack>true</Ack>');
     expect(test.hub.eventBridge.stats.accepted).toBe(before + 1);
     const queued = await test.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: test.hub.queues['Ingest/SalesforceRejectedDeliveries'], MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({
+        QueueUrl: test.hub.queues['Ingest/SalesforceRejectedDeliveries'],
+        MaxNumberOfMessages: 10,
+      }),
     );
     const rejection = JSON.parse(queued.Messages?.[0]?.Body ?? '{}');
     expect(rejection).toMatchObject({ sender: 'salesforce', deliveryId: '04l5g000000ACC1AAA' });

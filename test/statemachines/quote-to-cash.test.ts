@@ -1,7 +1,8 @@
 // The quote-to-cash ASL, run by the local Step Functions with stand-in Lambda handlers and a real
 // (local) DynamoDB correlation table: routing, retries, business exceptions, duplicates, redrive.
-import type { AddressInfo } from 'node:net';
+
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -9,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BusinessException, ThrottledError, UnavailableError } from '../../functions/domain/errors';
-import { type ExceptionCode } from '../../functions/domain/exceptions';
+import type { ExceptionCode } from '../../functions/domain/exceptions';
 import { nameBasedId } from '../../functions/domain/ids';
 import { STATE_MACHINES_DIR } from '../../lib/paths';
 import { LocalStepFunctions } from '../../local/stepfunctions/step-functions';
@@ -43,7 +44,11 @@ const handlers: Record<Step, Behaviour> = {
     const order = input.order as { externalId: string };
     const existing = erpOrders.get(order.externalId);
     if (existing) return existing;
-    const created = { erpOrderId: String(5000 + erpOrders.size), orderNumber: `SO${10000 + erpOrders.size}`, status: 'Pending Fulfillment' };
+    const created = {
+      erpOrderId: String(5000 + erpOrders.size),
+      orderNumber: `SO${10000 + erpOrders.size}`,
+      status: 'Pending Fulfillment',
+    };
     erpOrders.set(order.externalId, created);
     return created;
   },
@@ -96,7 +101,12 @@ beforeAll(async () => {
       return (failures[step] ?? handlers[step])(input);
     },
   });
-  stepFunctions.addStateMachine({ arn: MACHINE_ARN, name: 'quote-to-cash', roleArn: 'role', definition: JSON.parse(asl) });
+  stepFunctions.addStateMachine({
+    arn: MACHINE_ARN,
+    name: 'quote-to-cash',
+    roleArn: 'role',
+    definition: JSON.parse(asl),
+  });
 });
 
 afterAll(async () => {
@@ -172,7 +182,10 @@ describe('quote-to-cash state machine', () => {
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe(code);
-    expect(JSON.parse(execution.cause as string)).toMatchObject({ errorType: code, errorMessage: `Business words about ${code}` });
+    expect(JSON.parse(execution.cause as string)).toMatchObject({
+      errorType: code,
+      errorMessage: `Business words about ${code}`,
+    });
     expect(calls[step]).toBe(1);
     expect(failedState(execution)).toBe(state);
   });
@@ -187,7 +200,9 @@ describe('quote-to-cash state machine', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(calls.upsert).toBe(3);
-    expect(execution.history.filter((e) => e.type === 'StateRetried' && e.stateName === 'UpsertErpCustomer')).toHaveLength(2);
+    expect(
+      execution.history.filter((e) => e.type === 'StateRetried' && e.stateName === 'UpsertErpCustomer'),
+    ).toHaveLength(2);
   });
 
   it('fails with Hub.Unavailable once an unavailable system outlasts every retry', async () => {
