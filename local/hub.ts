@@ -2,7 +2,7 @@
 // template (template-model.ts); the AWS services are stand-ins speaking the real wire protocols
 // (DynamoDB: dynalite, SQS: fauxqs) or faithful emulations (EventBridge, Step Functions, Secrets
 // Manager, API Gateway, Lambda), and the vendor sandboxes play Salesforce and NetSuite.
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -89,7 +89,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     : await synthesize(join(dataDirectory, 'cdk.out'), log);
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const stopper of stoppers.reverse()) await stopper().catch(() => {});
+    for (const stopper of stoppers.reverse())
+      await stopper().catch((error: Error) => log(`Stopping: ${error.message}`));
   };
   try {
     // Stand-ins speaking the real wire protocols.
@@ -125,6 +126,19 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const queueUrlByArn = new Map(
       queueModels.map((q) => [q.arn, resources.identity(logicalIdOf(resources, q.arn)).ref]),
     );
+    if (persist) {
+      // fauxqs keeps messages in memory: what the queues hold is saved at stop and put back here.
+      const queueFile = join(stateDirectory, 'sqs-messages.json');
+      const urlByName = new Map(queueModels.map((q) => [q.name, queueUrlByArn.get(q.arn) as string]));
+      await restoreQueueMessages(clients.sqs, queueFile, urlByName);
+      stoppers.push(async () =>
+        saveQueueMessages(
+          sqsServer,
+          queueFile,
+          queueModels.map((q) => q.name),
+        ),
+      );
+    }
 
     // Vendor sandboxes and the secret values that point at them.
     const sandboxes =
@@ -293,6 +307,44 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     await stop();
     throw error;
   }
+}
+
+interface SavedMessage {
+  body: string;
+  attributes: Record<string, { DataType: string; StringValue?: string }>;
+}
+
+function saveQueueMessages(server: Awaited<ReturnType<typeof startFauxqs>>, file: string, names: string[]): void {
+  const saved: Record<string, SavedMessage[]> = {};
+  for (const name of names) {
+    const queue = server.inspectQueue(name);
+    if (!queue) continue;
+    const { ready, delayed, inflight } = queue.messages;
+    saved[name] = [...ready, ...delayed, ...inflight.map((entry) => entry.message)].map((message) => ({
+      body: message.body,
+      attributes: message.messageAttributes as SavedMessage['attributes'],
+    }));
+  }
+  writeFileSync(file, JSON.stringify(saved));
+}
+
+async function restoreQueueMessages(sqs: SQSClient, file: string, urls: Map<string, string>): Promise<void> {
+  if (!existsSync(file)) return;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, SavedMessage[]>;
+  for (const [name, messages] of Object.entries(saved)) {
+    const queueUrl = urls.get(name);
+    if (!queueUrl) continue;
+    for (const message of messages) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: message.body,
+          MessageAttributes: Object.keys(message.attributes ?? {}).length > 0 ? message.attributes : undefined,
+        }),
+      );
+    }
+  }
+  rmSync(file);
 }
 
 /** Creates the tables that do not exist yet; returns the names created now. */

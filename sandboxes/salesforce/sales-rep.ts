@@ -1,5 +1,6 @@
 // A sales rep at work in the Salesforce sandbox, through its control API (the "UI"): builds
 // opportunities from the catalog and closes them. Used by the demo, the tests and the benchmark.
+import type { DeliveryLogEntry } from './outbound-messages';
 export interface OpportunityLine {
   productCode: string;
   quantity: number;
@@ -19,15 +20,8 @@ export interface OutboxEntry {
   acknowledgedAt?: string;
 }
 
-export interface Delivery {
-  messageId: string;
-  notificationIds: string[];
-  startedAt: string;
-  finishedAt: string;
-  outcome: 'acknowledged' | 'failed';
-  httpStatus?: number;
-  redelivery?: boolean;
-}
+/** One outbound-message POST the sandbox made (its delivery log). */
+export type Delivery = DeliveryLogEntry;
 
 export interface SalesforceState {
   orgId: string;
