@@ -173,7 +173,7 @@ class FunctionPool {
 
   /** Starts `count` idle environments in the background. */
   warm(count: number): void {
-    for (let i = 0; i < Math.min(count, this.maxEnvironments); i++) {
+    for (let i = 0; i < Math.min(count, this.maxEnvironments - this.all.size); i++) {
       const environment = this.spawn();
       environment.whenReady().then(
         () => this.release(environment),
