@@ -107,11 +107,16 @@ export class LocalResources {
     const resolved = Object.fromEntries(
       Object.entries((variables ?? {}) as Record<string, unknown>).map(([k, v]) => [k, this.resolveString(v)]),
     );
-    return String(template).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
-      if (name in resolved) return resolved[name];
-      const [logicalId, attribute] = name.split('.');
-      return attribute ? this.getAtt(logicalId, attribute) : this.ref(logicalId);
-    });
+    return String(template).replace(
+      /\$\{!([^}]*)\}|\$\{([^}!]+)\}/g,
+      (_, literal: string | undefined, name: string) => {
+        // "${!Literal}" is CloudFormation's escape for a literal "${Literal}".
+        if (literal !== undefined) return `\${${literal}}`;
+        if (name in resolved) return resolved[name];
+        const [logicalId, attribute] = name.split('.');
+        return attribute ? this.getAtt(logicalId, attribute) : this.ref(logicalId);
+      },
+    );
   }
 
   /** The physical identity AWS would give the resource, built from its properties or logical id. */

@@ -165,7 +165,10 @@ export function rules(resources: LocalResources): RuleModel[] {
     return {
       name: resources.identity(logicalId).ref,
       arn: resources.identity(logicalId).attributes.Arn,
-      busName: String(p.EventBusName ?? 'default'),
+      // EventBusName takes the bus name or its ARN.
+      busName: String(p.EventBusName ?? 'default')
+        .split('event-bus/')
+        .pop() as string,
       pattern: p.EventPattern as object,
       enabled: p.State !== 'DISABLED',
       targets,

@@ -5,7 +5,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeServiceError, type LocalEventBridge } from '../eventbridge/event-bus';
 import { InvalidEventPatternError, matchesEventPattern } from '../eventbridge/event-pattern';
-import { type Execution, type LocalStepFunctions, StepFunctionsError } from '../stepfunctions/step-functions';
+import {
+  type Execution,
+  type HistoryEvent,
+  type LocalStepFunctions,
+  StepFunctionsError,
+} from '../stepfunctions/step-functions';
 import type { LocalSecretsManager } from './secrets-manager';
 
 export interface AwsServices {
@@ -125,6 +130,7 @@ function operationsFor({ eventBridge, stepFunctions, secrets }: AwsServices): Re
         ...(event.input !== undefined ? { input: JSON.stringify(event.input) } : {}),
         ...(event.output !== undefined ? { output: JSON.stringify(event.output) } : {}),
         ...(event.error ? { error: event.error, cause: event.cause } : {}),
+        ...awsEventDetails(event),
       }));
       return { events: body.reverseOrder ? events.reverse() : events };
     },
@@ -153,6 +159,26 @@ function operationsFor({ eventBridge, stepFunctions, secrets }: AwsServices): Re
     },
     'secretsmanager.ListSecrets': () => ({ SecretList: secrets.list().map((s) => ({ ARN: s.arn, Name: s.name })) }),
   };
+}
+
+/** The AWS `*EventDetails` member of a history event: the only place SDK clients read names, input and output. */
+function awsEventDetails(event: HistoryEvent): Record<string, unknown> {
+  const input = event.input === undefined ? undefined : JSON.stringify(event.input);
+  const output = event.output === undefined ? undefined : JSON.stringify(event.output);
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return { executionStartedEventDetails: { input } };
+    case 'ExecutionSucceeded':
+      return { executionSucceededEventDetails: { output } };
+    case 'ExecutionFailed':
+      return { executionFailedEventDetails: { error: event.error, cause: event.cause } };
+    case 'StateEntered':
+      return { stateEnteredEventDetails: { name: event.stateName, input } };
+    case 'StateExited':
+      return { stateExitedEventDetails: { name: event.stateName, output } };
+    default:
+      return {};
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

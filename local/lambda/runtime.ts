@@ -173,7 +173,9 @@ class FunctionPool {
 
   /** Starts `count` idle environments in the background. */
   warm(count: number): void {
-    for (let i = 0; i < Math.min(count, this.maxEnvironments - this.all.size); i++) {
+    // Computed once: every spawn below grows `this.all`.
+    const missing = Math.min(count, this.maxEnvironments - this.all.size);
+    for (let i = 0; i < missing; i++) {
       const environment = this.spawn();
       environment.whenReady().then(
         () => this.release(environment),

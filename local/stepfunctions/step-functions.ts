@@ -4,7 +4,7 @@
 // state, emit "Execution Status Change" events, and survive restarts when a directory is given.
 import '../polyfills';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ExecutionAbortedError,
@@ -89,6 +89,9 @@ export class LocalStepFunctions {
       for (const file of readdirSync(options.directory).filter((f) => f.endsWith('.json'))) {
         const execution = JSON.parse(readFileSync(join(options.directory, file), 'utf8')) as Execution;
         this.executions.set(execution.executionArn, execution);
+        // Files were once named by the execution name alone, which two state machines can share.
+        if (file !== fileName(execution))
+          renameSync(join(options.directory, file), join(options.directory, fileName(execution)));
       }
       this.flushTimer = setInterval(() => this.flush(), 250);
       this.flushTimer.unref();
@@ -323,10 +326,15 @@ export class LocalStepFunctions {
     if (!directory) return;
     for (const arn of this.dirty) {
       const execution = this.executions.get(arn);
-      if (execution) writeFileSync(join(directory, `${execution.name}.json`), JSON.stringify(execution));
+      if (execution) writeFileSync(join(directory, fileName(execution)), JSON.stringify(execution));
     }
     this.dirty.clear();
   }
+}
+
+/** "<state machine>.<execution>.json": execution names are unique per state machine only (and have no dots). */
+function fileName(execution: Execution): string {
+  return `${execution.stateMachineArn.split(':').pop()}.${execution.name}.json`;
 }
 
 function failure(error: unknown, execution: Execution): [ExecutionStatus, Partial<Execution>] {
