@@ -28,8 +28,18 @@ export function classifyFailure(change: ExecutionStatusChange): ClassifiedFailur
   const error = change.error ?? 'Unknown';
   const message = causeMessage(change.cause);
   if (isExceptionCode(error)) return { code: error, message };
-  if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(error)) return { code: 'SYSTEM_UNAVAILABLE', message };
+  if (isTransient(error)) return { code: 'SYSTEM_UNAVAILABLE', message };
   return { code: 'UNEXPECTED_ERROR', message: `${error}: ${message}` };
+}
+
+/** What the state machine retries as temporary: the hub's own names, Lambda's and task timeouts. */
+function isTransient(error: string): boolean {
+  return (
+    (TRANSIENT_ERROR_NAMES as readonly string[]).includes(error) ||
+    error.startsWith('Lambda.') ||
+    error === 'States.Timeout' ||
+    error === 'Sandbox.Timedout'
+  );
 }
 
 /** The explanation shown to users: what happened to this record, then what to do. */

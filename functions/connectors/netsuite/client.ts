@@ -39,6 +39,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 export class NetSuiteClient {
   private connection?: Promise<{ credentials: NetSuiteCredentials; baseUrl: string }>;
   private token?: Promise<AccessToken>;
+  private tokenExpiresAt = 0;
 
   constructor(private readonly secretId: string) {}
 
@@ -83,14 +84,21 @@ export class NetSuiteClient {
     return this.connection;
   }
 
-  private async currentToken(): Promise<AccessToken> {
-    const cached = this.token && (await this.token.catch(() => undefined));
-    if (cached && cached.expiresAt > Date.now()) return cached;
-    const { credentials, baseUrl } = await this.connect();
-    this.token = requestToken(credentials, baseUrl, this.secretId);
-    this.token.catch(() => {
-      this.token = undefined;
-    });
+  /** One token request at a time: calls made while it is pending share it. */
+  private currentToken(): Promise<AccessToken> {
+    if (!this.token || this.tokenExpiresAt <= Date.now()) {
+      this.tokenExpiresAt = Number.POSITIVE_INFINITY;
+      this.token = this.connect()
+        .then(({ credentials, baseUrl }) => requestToken(credentials, baseUrl, this.secretId))
+        .then((token) => {
+          this.tokenExpiresAt = token.expiresAt;
+          return token;
+        })
+        .catch((error) => {
+          this.token = undefined;
+          throw error;
+        });
+    }
     return this.token;
   }
 }

@@ -26,6 +26,12 @@ export class SalesforceApiError extends Error {
   }
 }
 
+interface QueryPage<T> {
+  records: T[];
+  done: boolean;
+  nextRecordsUrl?: string;
+}
+
 interface Session {
   accessToken: string;
   instanceUrl: string;
@@ -41,10 +47,16 @@ export class SalesforceClient {
 
   constructor(private readonly secretId: string) {}
 
+  /** Runs a SOQL query and follows nextRecordsUrl until Salesforce says the result is done. */
   async query<T>(soql: string): Promise<T[]> {
-    const path = `/query?q=${encodeURIComponent(soql)}`;
-    const body = (await this.request('GET', path)) as { records: T[] };
-    return body.records;
+    let page = (await this.request('GET', `/query?q=${encodeURIComponent(soql)}`)) as QueryPage<T>;
+    const records = [...page.records];
+    while (!page.done && page.nextRecordsUrl) {
+      const next = page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, '');
+      page = (await this.request('GET', next)) as QueryPage<T>;
+      records.push(...page.records);
+    }
+    return records;
   }
 
   async update(sObject: string, id: string, fields: Record<string, unknown>): Promise<void> {

@@ -32,6 +32,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
+  // Numeric character references (&#233;) are XML and must be decoded like the named entities.
+  htmlEntities: true,
   isArray: (name, jpath) => name === 'Notification' && String(jpath).endsWith('notifications.Notification'),
 });
 

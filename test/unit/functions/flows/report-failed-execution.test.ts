@@ -71,19 +71,23 @@ describe('classifyFailure', () => {
     });
   });
 
-  it.each(['Hub.Throttled', 'Hub.Unavailable'])(
-    'turns %s that outlived every retry into SYSTEM_UNAVAILABLE',
-    (error) => {
-      const failure = classifyFailure(
-        change({ error, cause: lambdaCause(error, 'NetSuite failed POST /salesOrder with HTTP 503') }),
-      );
+  it.each([
+    'Hub.Throttled',
+    'Hub.Unavailable',
+    'Lambda.ServiceException',
+    'Lambda.TooManyRequestsException',
+    'States.Timeout',
+    'Sandbox.Timedout',
+  ])('turns %s that outlived every retry into SYSTEM_UNAVAILABLE', (error) => {
+    const failure = classifyFailure(
+      change({ error, cause: lambdaCause(error, 'NetSuite failed POST /salesOrder with HTTP 503') }),
+    );
 
-      expect(failure).toEqual({
-        code: 'SYSTEM_UNAVAILABLE',
-        message: 'NetSuite failed POST /salesOrder with HTTP 503',
-      });
-    },
-  );
+    expect(failure).toEqual({
+      code: 'SYSTEM_UNAVAILABLE',
+      message: 'NetSuite failed POST /salesOrder with HTTP 503',
+    });
+  });
 
   it('turns an error it does not know into UNEXPECTED_ERROR, keeping the error name', () => {
     const failure = classifyFailure(

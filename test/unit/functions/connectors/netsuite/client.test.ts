@@ -98,6 +98,19 @@ describe('NetSuiteClient.record', () => {
     expect(secrets.reads(SECRET_ID)).toBe(1);
   });
 
+  it('asks for one token when calls start in parallel', async () => {
+    http.on('POST', TOKEN_PATH, token('token-1'), token('token-2')).on('GET', CUSTOMER_PATH, { status: 200, json: {} });
+    const client = new NetSuiteClient(SECRET_ID);
+
+    await Promise.all([client.record('GET', '/customer/3481'), client.record('GET', '/customer/3481')]);
+
+    expect(http.to('POST', TOKEN_PATH)).toHaveLength(1);
+    expect(http.to('GET', CUSTOMER_PATH).map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+    ]);
+  });
+
   it('gets a fresh token once when NetSuite answers 401, and repeats the call', async () => {
     http
       .on('POST', TOKEN_PATH, token('token-1'), token('token-2'))

@@ -104,6 +104,22 @@ describe('SalesforceClient session', () => {
     expect(http.to('GET', QUERY_PATH)).toHaveLength(3);
   });
 
+  it('follows nextRecordsUrl until the query result is done', async () => {
+    const nextPath = '/services/data/v62.0/query/01gD0000002HU6KIAW-2000';
+    http
+      .on('POST', TOKEN_PATH, tokenAnswer('token-1'))
+      .on('GET', QUERY_PATH, {
+        status: 200,
+        json: { totalSize: 3, done: false, nextRecordsUrl: nextPath, records: [{ Id: 'a' }, { Id: 'b' }] },
+      })
+      .on('GET', nextPath, { status: 200, json: { totalSize: 3, done: true, records: [{ Id: 'c' }] } });
+
+    const records = await new SalesforceClient(SECRET_ID).query<{ Id: string }>(SOQL);
+
+    expect(records.map((r) => r.Id)).toEqual(['a', 'b', 'c']);
+    expect(http.to('GET', nextPath)).toHaveLength(1);
+  });
+
   it('logs in again once when Salesforce says the session expired, and repeats the call', async () => {
     http
       .on('POST', TOKEN_PATH, tokenAnswer('token-1'), tokenAnswer('token-2'))

@@ -98,6 +98,12 @@ describe('parseOutboundMessage', () => {
     expect(parseOutboundMessage(xml).notifications[0].fields.Name).toBe('R&D <EMEA> "Q4" it\'s');
   });
 
+  it('decodes numeric character references, as XML requires', () => {
+    const xml = outboundMessage([opportunityNotification(1, { Name: 'Caf&#233; &#x2014; Z&#252;rich' })]);
+
+    expect(parseOutboundMessage(xml).notifications[0].fields.Name).toBe('Café — Zürich');
+  });
+
   it('ignores which namespace prefixes the sender chose', () => {
     const xml = [
       '<?xml version="1.0" encoding="UTF-8"?>',
