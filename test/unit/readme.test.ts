@@ -11,7 +11,7 @@ const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf
 
 describe('README', () => {
   it('explains every exception code in its table', () => {
-    const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...readme.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
     expect(new Set(documented)).toEqual(new Set(EXCEPTION_CODES));
   });
 
