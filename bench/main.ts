@@ -169,13 +169,15 @@ async function receiverOwnWork(): Promise<void> {
   const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const token = 'bench-shared-secret-0123456789';
-  mockClient(DynamoDBClient).on(PutItemCommand).resolves({}).on(UpdateItemCommand).resolves({});
-  mockClient(EventBridgeClient)
-    .on(PutEventsCommand)
-    .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'bench' }] });
-  mockClient(SecretsManagerClient)
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ sharedSecret: token }) });
+  const mocks = [
+    mockClient(DynamoDBClient).on(PutItemCommand).resolves({}).on(UpdateItemCommand).resolves({}),
+    mockClient(EventBridgeClient)
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'bench' }] }),
+    mockClient(SecretsManagerClient)
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ sharedSecret: token }) }),
+  ];
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     OUTBOUND_MESSAGE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
@@ -186,7 +188,10 @@ async function receiverOwnWork(): Promise<void> {
     MAX_BODY_BYTES: '1048576',
   });
   const { handler } = (await import('../functions/handlers/salesforce-receiver')) as { handler: ReceiverHandler };
-  const { durations, failures } = await driveReceiver(handler, token);
+  const { durations, failures } = await driveReceiver(handler, token).finally(() => {
+    // The mocks replace send() on every client of these classes in this process, the hub's included.
+    for (const mock of mocks) mock.restore();
+  });
   record(
     `own work, AWS calls mocked in-process, p50 / p99 (${failures} not acknowledged)`,
     `${percentile(durations, 50).toFixed(2)} / ${percentile(durations, 99).toFixed(2)} ms`,
