@@ -267,6 +267,9 @@ class Environment {
         AWS_LAMBDA_LOG_GROUP_NAME: setup.logGroupName,
       },
       execArgv: nodeOptions.includes('--enable-source-maps') ? ['--enable-source-maps'] : [],
+      // Lambda functions here hold little state; a small young generation keeps an idle
+      // environment's memory near what its code needs, as a 512 MB Lambda is far from full.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (reply: WorkerReply) => {
