@@ -105,10 +105,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const sqsUrl = `http://127.0.0.1:${sqsServer.port}`;
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    let awsUrl = '';
     const clients = {
       dynamodb: new DynamoDBClient({ region, endpoint: dynamodbUrl, credentials }),
       sqs: new SQSClient({ region, endpoint: sqsUrl, credentials }),
-      eventbridge: new EventBridgeClient({ region, endpoint: 'http://127.0.0.1:1', credentials }),
+      // The local AWS endpoint starts once the services it serves exist; its URL is read per call.
+      eventbridge: new EventBridgeClient({ region, endpoint: async () => ({ url: new URL(awsUrl) }), credentials }),
     };
 
     let gatewayUrl = '';
@@ -164,7 +166,6 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     // Lambda, EventBridge and Step Functions, wired as the template wires them.
     const functionModels = model.functions(resources);
-    let awsUrl = '';
     const awsEnvironment = () => ({
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -255,7 +256,6 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const aws = await startAwsEndpoint({ eventBridge, stepFunctions, secrets }, options.ports?.aws ?? 0);
     stoppers.push(() => aws.stop());
     awsUrl = aws.url;
-    clients.eventbridge = new EventBridgeClient({ region, endpoint: awsUrl, credentials });
     Object.assign(lambdaEnvironment, awsEnvironment());
 
     const gateway = await startHttpApi({
