@@ -10,11 +10,21 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const latency = flag('latency')?.split('=')[1];
 
+const PORTS = { gateway: 4700, aws: 4701, dynamodb: 4702, sqs: 4703, salesforce: 4710, netsuite: 4720 };
 const hub = await startHub({
   persist: !flag('fresh'),
   sandboxLatencyMs: latency ? Number(latency) : 0,
-  ports: { gateway: 4700, aws: 4701, dynamodb: 4702, sqs: 4703, salesforce: 4710, netsuite: 4720 },
+  ports: PORTS,
   log: (line) => console.log(line),
+}).catch((error: Error & { code?: string }) => {
+  if (error.code === 'EADDRINUSE' || /EADDRINUSE/.test(error.message)) {
+    console.error(
+      `A port the local hub uses (${Object.values(PORTS).join(', ')}) is taken: is another npm start running?`,
+    );
+  } else {
+    console.error(`The local hub did not start: ${error.stack ?? error.message}`);
+  }
+  process.exit(1);
 });
 
 const runtimeFile = join(hub.dataDirectory, 'runtime.json');

@@ -26,7 +26,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<{ url: stri
   const server: Server = createServer((req, res) => {
     void handle(req, res, options);
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stop: () =>
