@@ -1,6 +1,7 @@
 // Account governance and fault injection: the shared concurrency limit (REST, SOAP and RESTlets
 // draw from one pool in NetSuite), added latency, a switchable outage, and a log of every call.
 import { type Middleware, type SandboxRequest, type SandboxResponse, sleep } from '../http';
+import { RequestLog, type RequestLogEntry } from '../request-log';
 import { nsError } from './errors';
 
 export interface GovernanceConfig {
@@ -15,22 +16,15 @@ export interface GovernanceStats {
   peakInFlight: number;
 }
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  status: number;
-  startedAt: string;
-  finishedAt: string;
-}
+export type { RequestLogEntry } from '../request-log';
 
-const REQUEST_LOG_LIMIT = 10_000;
 const RECORD_PREFIX = '/services/rest/record/';
 
 export class Governance {
   readonly config: GovernanceConfig;
   readonly stats: GovernanceStats = { requests: 0, throttled: 0, peakInFlight: 0 };
   private inFlight = 0;
-  private log: RequestLogEntry[] = [];
+  private readonly log = new RequestLog();
 
   constructor(config: GovernanceConfig) {
     this.config = { ...config };
@@ -45,30 +39,17 @@ export class Governance {
   }
 
   requests(): RequestLogEntry[] {
-    return [...this.log];
+    return this.log.list();
   }
 
   clearRequests(): void {
-    this.log = [];
+    this.log.clear();
   }
 
   /** Outermost: every /services call is counted and logged with its final status. */
-  readonly recordRequests: Middleware = async (req, next) => {
-    const startedAt = new Date().toISOString();
+  readonly recordRequests: Middleware = (req, next) => {
     this.stats.requests += 1;
-    let response: SandboxResponse | undefined;
-    try {
-      response = await next();
-      return response;
-    } finally {
-      this.remember({
-        method: req.method,
-        path: req.path,
-        status: response?.status ?? 500,
-        startedAt,
-        finishedAt: new Date().toISOString(),
-      });
-    }
+    return this.log.record(req, next);
   };
 
   /** Concurrency slot (record API only), then latency, then the outage switch. */
@@ -105,11 +86,6 @@ export class Governance {
       );
     }
     return next();
-  }
-
-  private remember(entry: RequestLogEntry): void {
-    this.log.push(entry);
-    if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
   }
 }
 

@@ -1,8 +1,7 @@
 // The sandbox's account data and its persistence. The local twin restarts often, so the state
 // survives in an optional JSON file: loaded on start, saved shortly after each change and on stop.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { DebouncedSaver, readStateFile } from '../state-file';
 import {
   type ClientRegistration,
   type CustomerRecord,
@@ -15,8 +14,8 @@ import {
 } from './model';
 
 const STATE_VERSION = 1;
-/** Long enough to coalesce a burst of writes, short enough that a crash loses little. */
-const SAVE_DEBOUNCE_MS = 100;
+/** Names the sandbox in state-file errors. */
+const LABEL = 'NetSuite sandbox';
 
 export interface PersistedState {
   version: number;
@@ -33,51 +32,33 @@ export interface PersistedState {
 }
 
 export class SandboxStore {
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
-  private closed = false;
-
   private constructor(
     readonly state: PersistedState,
-    private readonly stateFile: string | undefined,
+    private readonly saver: DebouncedSaver | undefined,
   ) {}
 
   static async open(stateFile: string | undefined, seed: boolean): Promise<SandboxStore> {
-    const loaded = stateFile ? await loadState(stateFile) : undefined;
-    const store = new SandboxStore(loaded ?? freshState(seed), stateFile);
+    const loaded = stateFile ? await readStateFile<PersistedState>(stateFile, STATE_VERSION, LABEL) : undefined;
+    const state = loaded ?? freshState(seed);
+    const saver = stateFile ? new DebouncedSaver(stateFile, () => JSON.stringify(state, null, 2), LABEL) : undefined;
+    const store = new SandboxStore(state, saver);
     // A new file is written right away so a crash before the first change still leaves the seed.
     if (stateFile && !loaded) store.changed();
     return store;
   }
 
-  /** Marks the state dirty; the file is rewritten once the burst of changes settles. */
+  /** Marks the state dirty; the file is rewritten shortly after (see DebouncedSaver). */
   changed(): void {
-    if (!this.stateFile || this.closed) return;
-    clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => {
-      // Nobody awaits a background save: report a failure instead of crashing the process.
-      this.flush().catch((error: unknown) => console.error('NetSuite sandbox: saving state failed', error));
-    }, SAVE_DEBOUNCE_MS);
-    this.saveTimer.unref();
+    this.saver?.schedule();
   }
 
   async flush(): Promise<void> {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    const file = this.stateFile;
-    if (!file) return;
-    const snapshot = JSON.stringify(this.state, null, 2);
-    // Chained so two saves never interleave their temp-file renames; a failed save does not
-    // block the next one.
-    const write = this.saving.catch(() => undefined).then(() => writeAtomically(file, snapshot));
-    this.saving = write;
-    await write;
+    await this.saver?.flush();
   }
 
   /** Final save; later changes (from requests still in flight) are not written. */
   async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
+    await this.saver?.close();
   }
 
   findCustomer(ref: RecordRef): CustomerRecord | undefined {
@@ -132,27 +113,4 @@ function freshState(seed: boolean): PersistedState {
     clients: [],
     idempotencyKeys: {},
   };
-}
-
-async function loadState(file: string): Promise<PersistedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  // A corrupt or foreign file is a setup mistake: refuse to start rather than overwrite it.
-  const state = JSON.parse(text) as PersistedState;
-  if (state.version !== STATE_VERSION) {
-    throw new Error(`NetSuite sandbox state file ${file} has version ${state.version}, expected ${STATE_VERSION}`);
-  }
-  return state;
-}
-
-async function writeAtomically(file: string, content: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content, 'utf8');
-  await rename(temp, file);
 }

@@ -1,4 +1,5 @@
 // What the REST API and the control API share: the org's parts and its adjustable settings.
+import type { RequestLog } from '../request-log';
 import type { SessionRegistry } from './auth';
 import type { OutboundMessenger } from './outbound-messages';
 import type { RecordStore } from './store';
@@ -51,29 +52,4 @@ function currentDay(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  status: number;
-  startedAt: string;
-  finishedAt: string;
-}
-
-const MAX_LOGGED_REQUESTS = 10_000;
-
-export class RequestLog {
-  private entries: RequestLogEntry[] = [];
-
-  add(entry: RequestLogEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > MAX_LOGGED_REQUESTS) this.entries.splice(0, this.entries.length - MAX_LOGGED_REQUESTS);
-  }
-
-  list(): RequestLogEntry[] {
-    return [...this.entries];
-  }
-
-  clear(): void {
-    this.entries = [];
-  }
-}
+export { RequestLog, type RequestLogEntry } from '../request-log';

@@ -32,7 +32,7 @@ const UPSERT_BODY_SINCE = 46;
 type VersionedRoute = (req: SandboxRequest, version: string) => SandboxResponse;
 
 export function registerRestApi(router: Router, ctx: SandboxContext): void {
-  router.use('/services', logRequests(ctx));
+  router.use('/services', ctx.requests.record);
   router.use('/services', addLatency(ctx));
   router.use('/services/data/v', authorize(ctx));
 
@@ -110,20 +110,6 @@ export function registerRestApi(router: Router, ctx: SandboxContext): void {
 function header(req: SandboxRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function logRequests(ctx: SandboxContext): Middleware {
-  return async (req, next) => {
-    const startedAt = new Date().toISOString();
-    let status = 500;
-    try {
-      const response = await next();
-      status = response.status;
-      return response;
-    } finally {
-      ctx.requests.add({ method: req.method, path: req.path, status, startedAt, finishedAt: new Date().toISOString() });
-    }
-  };
 }
 
 function addLatency(ctx: SandboxContext): Middleware {
