@@ -172,27 +172,38 @@ describe('quote-to-cash on the local hub', () => {
     expect(await ordersFor(opportunityId)).toHaveLength(1);
   });
 
-  it('retries NetSuite 429s until every order of a burst is created', async () => {
-    await test.netsuite('/_sandbox/config', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ concurrencyLimit: 1, latencyMs: 30 }),
-    });
-    try {
-      const throttledBefore = ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats
-        .throttled;
-      const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => closeDeal(`Acme - burst ${n}`)));
-      for (const id of ids) await transactionReaching(test, id, 'COMPLETED');
-
-      const state = (await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } };
-      expect(state.stats.throttled).toBeGreaterThan(throttledBefore);
-      for (const id of ids) expect(await ordersFor(id)).toHaveLength(1);
-    } finally {
-      await test.netsuite('/_sandbox/config', {
+  it('retries the 429s NetSuite answers while another integration holds the account concurrency', async () => {
+    const configure = (settings: object) =>
+      test.netsuite('/_sandbox/config', {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ concurrencyLimit: 5, latencyMs: 0 }),
+        body: JSON.stringify(settings),
       });
+    const throttled = async () =>
+      ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats.throttled;
+    await configure({ concurrencyLimit: 1, latencyMs: 40 });
+    const throttledBefore = await throttled();
+    // Another integration of the same NetSuite account keeps the one concurrency slot busy.
+    let busy = true;
+    const otherIntegration = (async () => {
+      while (busy) await fetch(`${test.hub.sandboxes?.netsuite.url}/services/rest/record/v1/customer/1`);
+    })();
+    try {
+      const ids = await Promise.all([1, 2, 3].map((n) => closeDeal(`Acme - shared concurrency ${n}`)));
+      await eventually(async () => (await throttled()) > throttledBefore);
+      busy = false;
+      await otherIntegration;
+      const completed = [];
+      for (const id of ids) completed.push(await transactionReaching(test, id, 'COMPLETED'));
+
+      for (const id of ids) expect(await ordersFor(id)).toHaveLength(1);
+      const failedAttempts = completed
+        .map((summary) => test.hub.stepFunctions.describeExecution(summary.executionArn as string))
+        .flatMap((execution) => execution.history.filter((e) => e.type === 'StateFailed'));
+      expect(failedAttempts.some((e) => e.error === 'Hub.Throttled')).toBe(true);
+    } finally {
+      busy = false;
+      await configure({ concurrencyLimit: 5, latencyMs: 0 });
     }
   });
 
