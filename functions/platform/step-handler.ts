@@ -24,12 +24,6 @@ export class InvalidStepInputError extends Error {
   }
 }
 
-let correlation: CorrelationStore | undefined;
-const correlationStore = () => {
-  correlation ??= new CorrelationStore(requireEnv('CORRELATION_TABLE_NAME'));
-  return correlation;
-};
-
 export interface StepDefinition<S extends z.ZodObject, O> {
   /** Name recorded in the correlation table, e.g. 'upsert-erp-customer'. */
   step: string;
@@ -42,6 +36,8 @@ export interface StepDefinition<S extends z.ZodObject, O> {
 }
 
 export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition<S, O>) {
+  // Read when the handler module loads: a function deployed without its table fails at start.
+  const correlation = new CorrelationStore(requireEnv('CORRELATION_TABLE_NAME'));
   const schema = stepContextSchema.extend(definition.input.shape);
   const run = async (event: unknown, _context: Context): Promise<O> => {
     const parsed = schema.safeParse(event);
@@ -53,7 +49,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
     const started = Date.now();
     try {
       const result = await definition.run(input);
-      await correlationStore().recordStep({
+      await correlation.recordStep({
         correlationId: input.correlationId,
         executionArn: input.executionArn,
         step: definition.step,
@@ -66,7 +62,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
       const failure = error as Error;
       logger.warn('Step failed', { error: failure.name, reason: failure.message });
       // Recording the failure must not replace it: the state machine decides on the original error.
-      await correlationStore()
+      await correlation
         .recordStep({
           correlationId: input.correlationId,
           executionArn: input.executionArn,
