@@ -12,6 +12,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { busSource } from '../functions/domain/canonical/envelope';
+import { OPPORTUNITY_CLOSED_WON } from '../functions/domain/canonical/opportunity-closed-won';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HubFunction } from './hub-function';
 import { STATE_MACHINES_DIR } from './paths';
@@ -25,10 +27,10 @@ export interface QuoteToCashProps {
   readonly netsuiteSubsidiaryId: string;
 }
 
-/** The canonical event that starts the flow (functions/domain/canonical/opportunity-closed-won.ts). */
-export const CLOSED_WON_PATTERN = {
-  source: ['hub.salesforce'],
-  detailType: ['opportunity.closed_won'],
+/** The canonical event that starts the flow, named where the receiver builds it. */
+const CLOSED_WON_PATTERN = {
+  source: [busSource('salesforce')],
+  detailType: [OPPORTUNITY_CLOSED_WON],
   detail: { eventVersion: [1] },
 };
 

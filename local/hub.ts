@@ -114,25 +114,28 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     };
 
     let gatewayUrl = '';
+    const queueUrlByName = new Map<string, string>();
     const resources = new LocalResources(assembly, {
       region,
       stackName: assembly.stackName,
-      queueUrl: (name) => sqsServer.createQueue(name, { region }).queueUrl,
+      queueUrl: (name) => {
+        const url = sqsServer.createQueue(name, { region }).queueUrl;
+        queueUrlByName.set(name, url);
+        return url;
+      },
       get apiEndpoint() {
         return gatewayUrl;
       },
     });
 
-    const createdTables = await createTables(clients.dynamodb, model.tables(resources));
+    const tableModels = model.tables(resources);
+    const createdTables = await createTables(clients.dynamodb, tableModels);
     const queueModels = model.queues(resources);
-    const queueUrlByArn = new Map(
-      queueModels.map((q) => [q.arn, resources.identity(logicalIdOf(resources, q.arn)).ref]),
-    );
+    const queueUrlByArn = new Map(queueModels.map((q) => [q.arn, queueUrlByName.get(q.name) as string]));
     if (persist) {
       // fauxqs keeps messages in memory: what the queues hold is saved at stop and put back here.
       const queueFile = join(stateDirectory, 'sqs-messages.json');
-      const urlByName = new Map(queueModels.map((q) => [q.name, queueUrlByArn.get(q.arn) as string]));
-      await restoreQueueMessages(clients.sqs, queueFile, urlByName);
+      await restoreQueueMessages(clients.sqs, queueFile, queueUrlByName);
       stoppers.push(async () =>
         saveQueueMessages(
           sqsServer,
@@ -273,7 +276,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
         sandboxes,
         outputs,
         secrets,
-        tables: model.tables(resources),
+        tables: tableModels,
         newTables: createdTables,
         dynamodb: clients.dynamodb,
       });
@@ -291,7 +294,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       outputs,
       salesforceEndpointUrl,
       endpoints: { gateway: gateway.url, aws: aws.url, dynamodb: dynamodbUrl, sqs: sqsUrl },
-      tables: byPath(model.tables(resources), (t) => t.name),
+      tables: byPath(tableModels, (t) => t.name),
       queues: Object.fromEntries(queueModels.map((q) => [q.path, queueUrlByArn.get(q.arn) as string])),
       stateMachines: byPath(machineModels, (m) => m.arn),
       functions: byPath(functionModels, (f) => f.name),
@@ -357,12 +360,6 @@ async function createTables(dynamodb: DynamoDBClient, tables: model.TableModel[]
     created.add(table.name);
   }
   return created;
-}
-
-function logicalIdOf(resources: LocalResources, queueArn: string): string {
-  const found = resources.ofType('AWS::SQS::Queue').find(([id]) => resources.identity(id).attributes.Arn === queueArn);
-  if (!found) throw new Error(`No queue ${queueArn}`);
-  return found[0];
 }
 
 /** Delivers an EventBridge target: Step Functions starts an execution, Lambda is invoked asynchronously, SQS gets a message. */

@@ -4,6 +4,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { busSource } from '../domain/canonical/envelope';
 import { UnavailableError } from '../domain/errors';
 import { dynamodb } from '../platform/dynamodb';
 import { eventbridge } from '../platform/eventbridge';
@@ -55,7 +56,7 @@ async function putEvent(busName: string, event: CanonicalEvent): Promise<void> {
         Entries: [
           {
             EventBusName: busName,
-            Source: `hub.${event.source.system}`,
+            Source: busSource(event.source.system),
             DetailType: event.eventType,
             Detail: JSON.stringify(event),
           },

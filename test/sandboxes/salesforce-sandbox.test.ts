@@ -14,6 +14,7 @@ import {
   type SalesforceSandboxOptions,
   startSalesforceSandbox,
 } from '../../sandboxes/salesforce';
+import type { DeliveryLogEntry } from '../../sandboxes/salesforce/outbound-messages';
 
 const API = '/services/data/v62.0';
 const ACME = CATALOG_ACCOUNTS[0].salesforceId;
@@ -42,15 +43,7 @@ interface OutboxEntry {
   lastError: string | null;
 }
 
-interface Delivery {
-  messageId: string;
-  notificationIds: string[];
-  startedAt: string;
-  finishedAt: string;
-  outcome: 'acknowledged' | 'failed';
-  httpStatus?: number;
-  error?: string;
-}
+type Delivery = DeliveryLogEntry;
 
 interface LoggedRequest {
   method: string;

@@ -13,6 +13,11 @@ export const eventSourceSchema = z.object({
   deliveryId: z.string().min(1),
 });
 
+/** The EventBridge `source` of canonical events from a sending system: what rules match on. */
+export function busSource(system: string): string {
+  return `hub.${system}`;
+}
+
 export function eventEnvelope<T extends z.ZodType, K extends string>(eventType: K, version: number, data: T) {
   return z.object({
     eventId: z.uuid(),
