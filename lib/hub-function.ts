@@ -1,17 +1,17 @@
 // Every Lambda function of the hub: one place for runtime, architecture, bundling, logging and
 // tracing defaults, plus bind helpers that grant access and set the environment variable together.
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HANDLERS_DIR, PROJECT_ROOT } from './paths';
+import { connectionVariables } from '../functions/connectors/registry';
+import { HANDLER, handlerCode } from './bundling';
+import type { ConnectedSystem } from './systems';
 
 export interface HubFunctionProps {
   /** File name in functions/handlers without extension, e.g. 'salesforce-receiver'. */
@@ -28,14 +28,23 @@ export interface HubFunctionProps {
   readonly deadLetterQueue?: IQueue;
 }
 
-export class HubFunction extends NodejsFunction {
+/** Lambda's limit on a function's environment variables, names and values together. */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** What an unresolved value (an ARN, a name) is counted as when checking that limit. */
+const TOKEN_ESTIMATE_BYTES = 120;
+
+export class HubFunction extends LambdaFunction {
+  // Filled by addEnvironment, which the base constructor calls before field initializers run.
+  declare private variables: Record<string, string> | undefined;
+
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      entry: join(HANDLERS_DIR, `${props.handler}.ts`),
+      code: handlerCode(props.handler),
+      handler: HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -47,27 +56,40 @@ export class HubFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       deadLetterQueueEnabled: props.deadLetterQueue !== undefined ? true : undefined,
       deadLetterQueue: props.deadLetterQueue,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handler,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // The AWS SDK is bundled, not taken from the runtime: the version tested is the version run.
-        externalModules: [],
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
-      },
     });
     acknowledgeFunctionFindings(this);
+    this.node.addValidation({ validate: () => this.checkEnvironmentSize() });
+  }
+
+  override addEnvironment(key: string, value: string): this {
+    this.variables ??= {};
+    this.variables[key] = value;
+    return super.addEnvironment(key, value);
+  }
+
+  /** Reads the system's credentials secret and knows its settings (functions/connectors/registry.ts). */
+  bindSystem(system: ConnectedSystem, secret: ISecret): this {
+    const variables = connectionVariables(system.name);
+    secret.grantRead(this);
+    this.addEnvironment(variables.secretArn, secret.secretArn);
+    this.addEnvironment(variables.settings, JSON.stringify(system.settings));
+    return this;
+  }
+
+  private checkEnvironmentSize(): string[] {
+    const bytes = Object.entries(this.variables ?? {}).reduce(
+      (sum, [key, value]) => sum + key.length + (Token.isUnresolved(value) ? TOKEN_ESTIMATE_BYTES : Buffer.byteLength(value)),
+      0,
+    );
+    return bytes > ENVIRONMENT_LIMIT_BYTES
+      ? [`The environment of ${this.node.path} is about ${bytes} bytes; Lambda allows ${ENVIRONMENT_LIMIT_BYTES} (shorten hub:routing or the systems' settings)`]
+      : [];
   }
 
   /** Grants exactly `actions` on the table itself (no index access unless asked for). */

@@ -6,33 +6,36 @@ import { Connections } from './connections';
 import { Ingest } from './ingest';
 import { QuoteToCash } from './quote-to-cash';
 import { webhookSenders } from './senders';
+import type { ConnectedSystem } from './systems';
 import { Tracking } from './tracking';
 
 export interface HubStackProps extends StackProps {
   readonly config: HubConfig;
+  /** The connected systems, from lib/systems.ts. */
+  readonly systems: readonly ConnectedSystem[];
 }
 
 /** The integration hub: webhook ingest -> event bus -> business flows, with their tracking. */
 export class HubStack extends Stack {
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, systems } = props;
     const tracking = new Tracking(this, 'Tracking');
-    const connections = new Connections(this, 'Connections', { stage: config.stage });
+    const connections = new Connections(this, 'Connections', { stage: config.stage, systems });
     const bus = new EventBus(this, 'Bus', { eventBusName: `hub-${config.stage}` });
     new Ingest(this, 'Ingest', {
       stage: config.stage,
       bus,
       idempotencyTable: tracking.idempotencyTable,
-      senders: webhookSenders(config),
+      senders: webhookSenders(systems),
     });
     new QuoteToCash(this, 'QuoteToCash', {
       bus,
       correlationTable: tracking.correlationTable,
       itemMappingTable: tracking.itemMappingTable,
-      salesforceApi: connections.salesforceApi,
-      netsuiteApi: connections.netsuiteApi,
-      netsuiteSubsidiaryId: config.netsuiteSubsidiaryId,
+      systems,
+      connections,
+      routing: config.routing,
     });
   }
 }

@@ -1,15 +1,16 @@
 // Webhook receivers: one HTTP API, one route, function, secret and dead-letter queue per sender,
 // all publishing canonical events to the hub's bus.
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { placeholderSecret } from './connections';
+import { pascal, placeholderSecret } from './connections';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HubFunction } from './hub-function';
+import { OUTPUTS, stackOutput } from './outputs';
 import type { WebhookSender } from './senders';
 
 export interface IngestProps {
@@ -37,10 +38,12 @@ export class Ingest extends Construct {
 
   private addSender(sender: WebhookSender, props: IngestProps): void {
     const id = pascal(sender.name);
+    const urlOutput = OUTPUTS.webhookUrl(sender.name);
     const secret = placeholderSecret(this, `${id}WebhookSecret`, `hub/${props.stage}/${sender.name}/webhook`, {
       description: `What ${sender.name} authenticates its webhook deliveries with`,
       template: {},
       generatedKey: sender.secret.generatedKey,
+      purpose: { system: sender.name, purpose: 'webhook', urlOutput },
     });
     const rejected = new DeadLetterQueue(this, `${id}RejectedDeliveries`, {
       purpose: `${sender.name} notifications that cannot become canonical events`,
@@ -66,10 +69,12 @@ export class Ingest extends Construct {
         'Webhook senders cannot use IAM or JWT authorizers; each receiver checks the sender signature or shared secret itself.',
     });
     this.receivers[sender.name] = receiver;
-    new CfnOutput(this, `${id}WebhookUrl`, {
-      description: `Register this URL in ${sender.name} (see README)`,
-      value: `${this.api.apiEndpoint}/webhooks/${sender.name}`,
-    });
+    stackOutput(
+      this,
+      urlOutput,
+      `Register this URL in ${sender.name} (see README)`,
+      `${this.api.apiEndpoint}/webhooks/${sender.name}`,
+    );
   }
 
   private configureStage(rateLimit: number): void {
@@ -93,8 +98,4 @@ export class Ingest extends Construct {
     };
     stage.defaultRouteSettings = { throttlingRateLimit: rateLimit, throttlingBurstLimit: rateLimit * 2 };
   }
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

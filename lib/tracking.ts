@@ -1,8 +1,9 @@
 // The hub's own state: delivery idempotency, the correlation of every business transaction,
 // and the reference data that maps CRM products to ERP items.
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { OUTPUTS, stackOutput } from './outputs';
 
 export class Tracking extends Construct {
   /** Powertools idempotency records of webhook deliveries (key `id`, TTL on `expiration`). */
@@ -46,13 +47,12 @@ export class Tracking extends Construct {
       sortKey: { name: 'system', type: AttributeType.STRING },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new CfnOutput(this, 'CorrelationTableName', {
-      description: 'Transactions by correlation id and business keys',
-      value: this.correlationTable.tableName,
-    });
-    new CfnOutput(this, 'ItemMappingTableName', {
-      description: 'Product code to ERP item mappings (npm run mappings -- --table <this>)',
-      value: this.itemMappingTable.tableName,
-    });
+    stackOutput(this, OUTPUTS.correlationTable, 'Transactions by correlation id and business keys', this.correlationTable.tableName);
+    stackOutput(
+      this,
+      OUTPUTS.itemMappingTable,
+      'Product code to ERP item mappings (npm run mappings -- --table <this>)',
+      this.itemMappingTable.tableName,
+    );
   }
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../lib/paths';
+import { PROJECT_ROOT } from '../paths';
 
 export interface CfnResource {
   Type: string;
@@ -21,11 +21,19 @@ export interface CloudAssembly {
 }
 
 /** What the synth depends on: when none of it changed, the last synth is reused. */
-const SOURCES = ['bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
+const SOURCES = ['paths.ts', 'stack-contract.ts', 'bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
 const HASH_FILE = '.hub-source-hash';
 
-export async function synthesize(outdir: string, log: (line: string) => void = () => {}): Promise<CloudAssembly> {
-  const hash = sourceHash();
+/**
+ * Synthesizes the app into `outdir`, with `overrides` on top of cdk.json's context (as `-c`
+ * would give them), unless the sources and overrides are those of the last synth there.
+ */
+export async function synthesize(
+  outdir: string,
+  log: (line: string) => void = () => {},
+  overrides: Record<string, unknown> = {},
+): Promise<CloudAssembly> {
+  const hash = sourceHash(overrides);
   const hashFile = join(outdir, HASH_FILE);
   if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash) {
     log(`Reusing the synthesized app in ${relative(process.cwd(), outdir) || outdir} (sources unchanged)`);
@@ -36,6 +44,7 @@ export async function synthesize(outdir: string, log: (line: string) => void = (
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { app: string; context?: object };
   const context = {
     ...cdkJson.context,
+    ...overrides,
     'aws:cdk:enable-path-metadata': true,
     'aws:cdk:enable-asset-metadata': true,
   };
@@ -71,8 +80,8 @@ export function readCloudAssembly(directory: string): CloudAssembly {
   };
 }
 
-function sourceHash(): string {
-  const hash = createHash('sha256');
+function sourceHash(overrides: Record<string, unknown>): string {
+  const hash = createHash('sha256').update(JSON.stringify(overrides));
   const visit = (path: string) => {
     const full = join(PROJECT_ROOT, path);
     if (!existsSync(full)) return;

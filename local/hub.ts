@@ -1,14 +1,14 @@
 // The local hub: the synthesized CDK app running on this machine. Every resource comes from the
 // template (template-model.ts); the AWS services are stand-ins speaking the real wire protocols
 // (DynamoDB: dynalite, SQS: fauxqs) or faithful emulations (EventBridge, Step Functions, Secrets
-// Manager, API Gateway, Lambda), and the vendor sandboxes play Salesforce and NetSuite.
+// Manager, API Gateway, Lambda), and vendor sandboxes play the systems the template connects.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
-import { PROJECT_ROOT } from '../lib/paths';
+import { PROJECT_ROOT } from '../paths';
 import { startHttpApi } from './apigateway/http-api';
 import { startDynamoDb } from './aws/dynamodb';
 import { startAwsEndpoint } from './aws/endpoint';
@@ -18,32 +18,39 @@ import { LocalEventBridge, TargetError } from './eventbridge/event-bus';
 import { FunctionError, LambdaRuntime } from './lambda/runtime';
 import { generatedValue } from './local-secrets';
 import { LOCAL_ACCOUNT, LocalResources } from './resources';
-import { type LocalSandboxes, sandboxSecretValue, seedSandboxReferenceData, startSandboxes } from './sandboxes';
+import {
+  type LocalSandboxes,
+  registerWebhooks,
+  sandboxCredentials,
+  sandboxedSystems,
+  seedItemMappings,
+  startSandboxes,
+} from './sandboxes';
 import { LocalStepFunctions } from './stepfunctions/step-functions';
 import * as model from './template-model';
 
 export interface HubOptions {
   /** An existing synthesized app (cdk.out); by default the app is synthesized into the data directory. */
   assemblyDirectory?: string;
+  /** CDK context on top of cdk.json's, e.g. another hub:routing (a configuration deploy). */
+  context?: Record<string, unknown>;
   /** Where the hub keeps its state. @default <project>/.hub */
   dataDirectory?: string;
   /** Keep data between runs. @default true */
   persist?: boolean;
-  ports?: Partial<Record<'gateway' | 'aws' | 'dynamodb' | 'sqs' | 'salesforce' | 'netsuite', number>>;
-  /** Start the Salesforce and NetSuite sandboxes and point the hub's secrets at them. @default true */
+  ports?: Partial<Record<'gateway' | 'aws' | 'dynamodb' | 'sqs', number>> & { sandboxes?: Record<string, number> };
+  /** Start a sandbox for every connected system that has one and point the hub's secrets at them. @default true */
   sandboxes?: boolean;
   /** Added latency of every sandbox API answer. @default 0 */
   sandboxLatencyMs?: number;
-  /** NetSuite account concurrency limit in the sandbox. @default 5 */
-  netsuiteConcurrencyLimit?: number;
+  /** Vendor options by system, e.g. { netsuite: { concurrencyLimit: 15 }, salesforce: { outboundRetryBaseMs: 100 } }. */
+  sandboxSettings?: Record<string, Record<string, unknown>>;
   /** Fixed wait before every state-machine retry instead of the ASL backoff (tests). */
   retryIntervalMs?: number;
   /** Waits before Lambda's retries of a failed asynchronous invocation. @default [60000, 120000] */
   asyncRetryDelaysMs?: number[];
   /** First wait before EventBridge retries a failed target delivery. @default 1000 */
   deliveryRetryBaseMs?: number;
-  /** Salesforce's first outbound-message retry delay. @default 1000 */
-  outboundRetryBaseMs?: number;
   /** Concurrent execution environments per function. @default 4 */
   maxEnvironmentsPerFunction?: number;
   /** Execution environments started per function at start, so first requests skip the cold start. @default 1 */
@@ -58,8 +65,8 @@ export interface RunningHub {
   dataDirectory: string;
   /** Resolved stack outputs: webhook URLs and the like. */
   outputs: Record<string, { description?: string; value: string }>;
-  /** The URL the Salesforce sandbox delivers outbound messages to (webhook URL with its token). */
-  salesforceEndpointUrl?: string;
+  /** What each sending sandbox delivers to, by system (e.g. the Salesforce webhook URL with its token). */
+  webhookEndpoints: Record<string, string>;
   endpoints: { gateway: string; aws: string; dynamodb: string; sqs: string };
   /** Physical names by construct path, e.g. tables['Tracking/Correlation']. */
   tables: Record<string, string>;
@@ -86,7 +93,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   mkdirSync(stateDirectory, { recursive: true });
   const assembly = options.assemblyDirectory
     ? readCloudAssembly(options.assemblyDirectory)
-    : await synthesize(join(dataDirectory, 'cdk.out'), log);
+    : await synthesize(join(dataDirectory, 'cdk.out'), log, options.context);
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopper of stoppers.reverse())
@@ -146,22 +153,22 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     }
 
     // Vendor sandboxes and the secret values that point at them.
+    const secretModels = model.secrets(resources);
     const sandboxes =
       options.sandboxes === false
         ? undefined
-        : await startSandboxes({
+        : await startSandboxes(sandboxedSystems(secretModels), {
             stateDirectory: persist ? stateDirectory : undefined,
-            ports: options.ports,
+            ports: options.ports?.sandboxes,
             latencyMs: options.sandboxLatencyMs ?? 0,
-            netsuiteConcurrencyLimit: options.netsuiteConcurrencyLimit ?? 5,
-            outboundRetryBaseMs: options.outboundRetryBaseMs,
+            settings: options.sandboxSettings,
           });
     if (sandboxes) stoppers.push(() => sandboxes.stop());
     const secrets = new LocalSecretsManager(persist ? join(stateDirectory, 'secrets.json') : undefined);
     const saved = secrets.savedValues();
-    for (const secret of model.secrets(resources)) {
+    for (const secret of secretModels) {
       const value =
-        (sandboxes && (await sandboxSecretValue(secret, sandboxes, saved[secret.name]))) ??
+        (sandboxes && (await sandboxCredentials(sandboxes, secret, saved[secret.name]))) ??
         saved[secret.name] ??
         generatedValue(secret);
       secrets.define(secret.name, secret.arn, value);
@@ -270,16 +277,10 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     gatewayUrl = gateway.url;
 
     const outputs = model.outputs(resources);
-    let salesforceEndpointUrl: string | undefined;
+    let webhookEndpoints: Record<string, string> = {};
     if (sandboxes) {
-      salesforceEndpointUrl = await seedSandboxReferenceData({
-        sandboxes,
-        outputs,
-        secrets,
-        tables: tableModels,
-        newTables: createdTables,
-        dynamodb: clients.dynamodb,
-      });
+      await seedItemMappings({ sandboxes, outputs, createdTables, dynamodb: clients.dynamodb });
+      webhookEndpoints = await registerWebhooks({ sandboxes, outputs, secrets, models: secretModels });
     }
     lambda.warm(options.warmEnvironmentsPerFunction ?? 1);
     const resumed = stepFunctions.resumeInterrupted();
@@ -292,7 +293,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       stackName: assembly.stackName,
       dataDirectory,
       outputs,
-      salesforceEndpointUrl,
+      webhookEndpoints,
       endpoints: { gateway: gateway.url, aws: aws.url, dynamodb: dynamodbUrl, sqs: sqsUrl },
       tables: byPath(tableModels, (t) => t.name),
       queues: Object.fromEntries(queueModels.map((q) => [q.path, queueUrlByArn.get(q.arn) as string])),

@@ -4,13 +4,22 @@
 import './node-setup';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SANDBOXES, sandboxFor } from '../sandboxes/registry';
+import { OUTPUTS } from '../stack-contract';
 import { startHub } from './hub';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const latency = flag('latency')?.split('=')[1];
 
-const PORTS = { gateway: 4700, aws: 4701, dynamodb: 4702, sqs: 4703, salesforce: 4710, netsuite: 4720 };
+const PORTS = {
+  gateway: 4700,
+  aws: 4701,
+  dynamodb: 4702,
+  sqs: 4703,
+  sandboxes: Object.fromEntries(SANDBOXES.map((s) => [s.system, s.defaultPort])),
+};
+const allPorts = [PORTS.gateway, PORTS.aws, PORTS.dynamodb, PORTS.sqs, ...Object.values(PORTS.sandboxes)];
 const hub = await startHub({
   persist: !flag('fresh'),
   sandboxLatencyMs: latency ? Number(latency) : 0,
@@ -19,7 +28,7 @@ const hub = await startHub({
 }).catch((error: Error & { code?: string }) => {
   if (error.code === 'EADDRINUSE' || /EADDRINUSE/.test(error.message)) {
     console.error(
-      `A port the local hub uses (${Object.values(PORTS).join(', ')}) is taken: is another npm start running?`,
+      `A port the local hub uses (${allPorts.join(', ')}) is taken: is another npm start running?`,
     );
   } else {
     console.error(`The local hub did not start: ${error.stack ?? error.message}`);
@@ -36,8 +45,8 @@ writeFileSync(
       region: hub.region,
       outputs: hub.outputs,
       endpoints: hub.endpoints,
-      salesforceEndpointUrl: hub.salesforceEndpointUrl,
-      sandboxes: hub.sandboxes && { salesforce: hub.sandboxes.salesforce.url, netsuite: hub.sandboxes.netsuite.url },
+      webhookEndpoints: hub.webhookEndpoints,
+      sandboxes: hub.sandboxes?.urls ?? {},
       tables: hub.tables,
       queues: hub.queues,
       stateMachines: hub.stateMachines,
@@ -49,24 +58,25 @@ writeFileSync(
   ),
 );
 
-const webhooks = Object.entries(hub.outputs)
-  .filter(([name]) => name.includes('WebhookUrl'))
-  .map(([, o]) => `  ${o.value}\n    ${o.description ?? ''}`);
+const webhooks = Object.entries(hub.webhookEndpoints).map(
+  ([system, url]) => `  ${sandboxFor(system)?.title ?? system} sandbox delivers to ${url}`,
+);
+const sandboxes = Object.entries(hub.sandboxes?.urls ?? {}).map(
+  ([system, url]) => `  ${(sandboxFor(system)?.title ?? system).padEnd(18)} ${url}   state: GET /_sandbox/state`,
+);
 console.log(`
 Integration hub running locally (${hub.stackName}), the same template and bundles cdk deploy uses.
 
-Webhook URLs:
-${webhooks.join('\n')}
-  Salesforce sandbox delivers outbound messages to ${hub.salesforceEndpointUrl ?? '(no sandbox)'}
+Webhooks:
+${webhooks.join('\n') || '  (no sending sandbox)'}
 
 Sandboxes:
-  Salesforce  ${hub.sandboxes?.salesforce.url ?? '-'}   state: GET /_sandbox/state
-  NetSuite    ${hub.sandboxes?.netsuite.url ?? '-'}   state: GET /_sandbox/state
+${sandboxes.join('\n') || '  (none)'}
 
 Where to look:
   Local AWS endpoint (EventBridge, Step Functions, Secrets Manager): ${hub.endpoints.aws}
   DynamoDB ${hub.endpoints.dynamodb}    SQS ${hub.endpoints.sqs}
-  Correlation table: ${hub.tables['Tracking/Correlation']}
+  Correlation table: ${hub.outputs[OUTPUTS.correlationTable]?.value}
   Function logs: ${join(hub.dataDirectory, 'logs')}
   Everything above, as JSON: ${runtimeFile}
 

@@ -3,6 +3,7 @@
 // Nothing here is hand-kept: a resource the stack adds shows up locally by itself.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECRET_METADATA, type SecretPurpose } from '../stack-contract';
 import type { CfnResource } from './cloud-assembly';
 import type { RuleTarget } from './eventbridge/event-bus';
 import type { LocalFunction } from './lambda/runtime';
@@ -24,6 +25,8 @@ export interface SecretModel {
   path: string;
   name: string;
   arn: string;
+  /** What the stack says the secret is for (resource metadata `hub:secret`). */
+  purpose?: SecretPurpose;
   generate?: { template: string; key: string; length: number; excludePunctuation: boolean };
 }
 
@@ -100,6 +103,7 @@ export function secrets(resources: LocalResources): SecretModel[] {
       path: constructPath(resource),
       name: String(p.Name ?? logicalId),
       arn: resources.identity(logicalId).ref,
+      purpose: resource.Metadata?.[SECRET_METADATA] as SecretPurpose | undefined,
       generate: generate && {
         template: String(generate.SecretStringTemplate ?? '{}'),
         key: String(generate.GenerateStringKey ?? 'password'),

@@ -1,5 +1,6 @@
-// The demo company both sandboxes start with: the same customers and products seen from the CRM
-// side (Salesforce ids, product codes) and from the ERP side (NetSuite internal ids).
+// The demo company every sandbox starts with: the same customers and products seen from the CRM
+// side (Salesforce ids, product codes) and from each ERP (which numbers them its own way, in its
+// sandbox folder).
 
 /** The Salesforce org the sandbox plays; the hub's allow-list (cdk.json `hub:salesforceOrgIds`) names it. */
 export const SANDBOX_ORG_ID = '00D5g0000HUBDEVEQ5';
@@ -9,8 +10,8 @@ export interface CatalogProduct {
   code: string;
   name: string;
   unitPrice: number;
-  /** NetSuite inventory item internal id; absent when the ERP has no such item. */
-  netsuiteItemId?: string;
+  /** False for a product sold in the CRM that no ERP was ever set up for. @default true */
+  inErp?: boolean;
 }
 
 export interface CatalogAccount {
@@ -21,18 +22,18 @@ export interface CatalogAccount {
   billingPostalCode: string;
   billingCountry: string;
   phone: string;
-  /** Set when finance already knows this customer in NetSuite (linked by external id = Salesforce account id). */
-  netsuite?: { internalId: string; creditHold: 'ON' | 'OFF' | 'AUTO' };
+  /** Set when finance already knows this customer in the ERPs (linked by the Salesforce account id). */
+  erp?: { onCreditHold: boolean };
 }
 
 export const CATALOG_PRODUCTS: readonly CatalogProduct[] = [
-  { code: 'SKU-LAPTOP-14', name: 'Laptop 14" Pro', unitPrice: 1899, netsuiteItemId: '1201' },
-  { code: 'SKU-DOCK-USB4', name: 'USB4 Docking Station', unitPrice: 249, netsuiteItemId: '1202' },
-  { code: 'SKU-MON-27', name: '27" 4K Monitor', unitPrice: 429, netsuiteItemId: '1203' },
-  { code: 'SVC-ONBOARD', name: 'Onboarding Service (day)', unitPrice: 1200, netsuiteItemId: '1301' },
-  { code: 'SUB-MDM-12M', name: 'Device Management, 12 months', unitPrice: 96, netsuiteItemId: '1401' },
+  { code: 'SKU-LAPTOP-14', name: 'Laptop 14" Pro', unitPrice: 1899 },
+  { code: 'SKU-DOCK-USB4', name: 'USB4 Docking Station', unitPrice: 249 },
+  { code: 'SKU-MON-27', name: '27" 4K Monitor', unitPrice: 429 },
+  { code: 'SVC-ONBOARD', name: 'Onboarding Service (day)', unitPrice: 1200 },
+  { code: 'SUB-MDM-12M', name: 'Device Management, 12 months', unitPrice: 96 },
   // Sold in the CRM, never set up in the ERP: orders with it cannot be mapped.
-  { code: 'SKU-HEADSET-LEGACY', name: 'Legacy Headset (discontinued)', unitPrice: 79 },
+  { code: 'SKU-HEADSET-LEGACY', name: 'Legacy Headset (discontinued)', unitPrice: 79, inErp: false },
 ];
 
 export const CATALOG_ACCOUNTS: readonly CatalogAccount[] = [
@@ -53,7 +54,7 @@ export const CATALOG_ACCOUNTS: readonly CatalogAccount[] = [
     billingPostalCode: 'L3 4AF',
     billingCountry: 'GB',
     phone: '+44 151 555 0199',
-    netsuite: { internalId: '812', creditHold: 'OFF' },
+    erp: { onCreditHold: false },
   },
   {
     salesforceId: '0015g00000INITCAA5',
@@ -81,7 +82,13 @@ export const CATALOG_ACCOUNTS: readonly CatalogAccount[] = [
     billingPostalCode: '94043',
     billingCountry: 'US',
     phone: '+1 650 555 0175',
-    // Finance put this customer on credit hold in the ERP.
-    netsuite: { internalId: '813', creditHold: 'ON' },
+    // Finance put this customer on credit hold in the ERPs.
+    erp: { onCreditHold: true },
   },
 ];
+
+/** The products the ERPs sell, each sandbox numbering them its own way. */
+export const ERP_PRODUCTS: readonly CatalogProduct[] = CATALOG_PRODUCTS.filter((p) => p.inErp !== false);
+
+/** The accounts finance already set up in the ERPs. */
+export const ERP_ACCOUNTS: readonly CatalogAccount[] = CATALOG_ACCOUNTS.filter((a) => a.erp);

@@ -1,27 +1,24 @@
-// Runs both vendor sandboxes in a process of their own, as the real vendors are remote systems.
-// Started by the local hub (local/sandboxes.ts): options as JSON in argv[2]; prints one JSON line
-// with the URLs once listening; stops cleanly (state saved) on SIGTERM or when stdin closes.
-import { type NetSuiteSandboxOptions, startNetSuiteSandbox } from './netsuite';
-import { type SalesforceSandboxOptions, startSalesforceSandbox } from './salesforce';
+// Runs vendor sandboxes in a process of their own, as the real vendors are remote systems.
+// Started by the local hub (local/sandboxes.ts): argv[2] is JSON of start options by system
+// name; prints one JSON line {<system>: {url}} once all listen; stops cleanly (state saved) on
+// SIGTERM or when stdin closes.
+import { sandboxFor } from './registry';
+import type { SandboxStartOptions, StartedSandbox } from './sandbox';
 
-interface ServeOptions {
-  salesforce: SalesforceSandboxOptions;
-  netsuite: NetSuiteSandboxOptions;
+const requested = JSON.parse(process.argv[2] ?? '{}') as Record<string, SandboxStartOptions>;
+const started: [string, StartedSandbox][] = [];
+for (const [system, options] of Object.entries(requested)) {
+  const definition = sandboxFor(system);
+  if (!definition) throw new Error(`No sandbox plays system '${system}'`);
+  started.push([system, await definition.start(options)]);
 }
-
-const options = JSON.parse(process.argv[2] ?? '{}') as ServeOptions;
-const salesforce = await startSalesforceSandbox(options.salesforce);
-const netsuite = await startNetSuiteSandbox(options.netsuite);
-process.stdout.write(
-  `${JSON.stringify({ salesforce: { url: salesforce.url, orgId: salesforce.orgId }, netsuite: { url: netsuite.url, accountId: netsuite.accountId } })}\n`,
-);
+process.stdout.write(`${JSON.stringify(Object.fromEntries(started.map(([system, s]) => [system, { url: s.url }])))}\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await salesforce.stop();
-  await netsuite.stop();
+  for (const [, sandbox] of started) await sandbox.stop();
   process.exit(0);
 }
 process.on('SIGTERM', stop);

@@ -1,13 +1,14 @@
 // npm run mappings: reads and changes the item mapping table (product code -> ERP item).
-//   npm run mappings -- list
-//   npm run mappings -- put <sku> <erp item id> [--system netsuite]
-//   npm run mappings -- delete <sku> [--system netsuite]
-// Against the local hub by default; on AWS pass --table <ItemMappingTableName output> and the
-// usual AWS credentials and region.
+//   npm run mappings -- list [--system <erp>]
+//   npm run mappings -- put <sku> <erp item id> --system <erp>
+//   npm run mappings -- delete <sku> --system <erp>
+// <erp> is the ERP's registry name (netsuite, sap-s4hana, business-central, odoo). Against the
+// local hub by default; on AWS pass --table <ItemMappingTableName output> and the usual AWS
+// credentials and region.
 import '../local/node-setup';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { connectToLocalHub } from './local-hub-connection';
+import { connectToLocalHub, outputValue, tableOutputs } from './local-hub-connection';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -15,7 +16,9 @@ const option = (name: string) => {
   return index >= 0 ? args.splice(index, 2)[1] : undefined;
 };
 const table = option('table');
-const system = option('system') ?? 'netsuite';
+const system = option('system');
+const USAGE =
+  'Usage: npm run mappings -- list [--system <erp>] | put <sku> <erp item id> --system <erp> | delete <sku> --system <erp> [--table name]';
 const [command, sku, itemId] = args;
 
 async function main(): Promise<void> {
@@ -28,17 +31,18 @@ async function main(): Promise<void> {
       })
     : new DynamoDBClient({});
   const documents = DynamoDBDocumentClient.from(client);
-  const tableName = table ?? local?.tables['Tracking/ItemMappings'];
+  const tableName = table ?? outputValue(local as NonNullable<typeof local>, tableOutputs.itemMappings);
   switch (command) {
     case 'list': {
       const { Items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
-      for (const item of Items.sort((a, b) => String(a.sku).localeCompare(String(b.sku)))) {
-        console.log(`${String(item.sku).padEnd(24)} ${String(item.system).padEnd(10)} ${item.itemId}`);
+      const listed = Items.filter((item) => !system || item.system === system);
+      for (const item of listed.sort((a, b) => `${a.sku} ${a.system}`.localeCompare(`${b.sku} ${b.system}`))) {
+          console.log(`${String(item.sku).padEnd(24)} ${String(item.system).padEnd(18)} ${item.itemId}`);
       }
       break;
     }
     case 'put':
-      if (!sku || !itemId) throw new Error('Usage: npm run mappings -- put <sku> <erp item id> [--system netsuite]');
+      if (!sku || !itemId || !system) throw new Error(USAGE);
       await documents.send(
         new PutCommand({ TableName: tableName, Item: { sku, system, itemId, updatedAt: new Date().toISOString() } }),
       );
@@ -47,14 +51,12 @@ async function main(): Promise<void> {
       );
       break;
     case 'delete':
-      if (!sku) throw new Error('Usage: npm run mappings -- delete <sku> [--system netsuite]');
+      if (!sku || !system) throw new Error(USAGE);
       await documents.send(new DeleteCommand({ TableName: tableName, Key: { sku, system } }));
       console.log(`${sku} no longer maps to a ${system} item.`);
       break;
     default:
-      throw new Error(
-        'Usage: npm run mappings -- list | put <sku> <erp item id> | delete <sku> [--system netsuite] [--table name]',
-      );
+      throw new Error(USAGE);
   }
   await local?.close();
 }

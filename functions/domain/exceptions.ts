@@ -10,23 +10,24 @@ export interface ExceptionEntry {
 
 export const EXCEPTIONS = {
   OPPORTUNITY_NOT_FOUND: {
-    title: 'The opportunity no longer exists in Salesforce',
+    title: 'The deal no longer exists in the CRM',
     action:
-      'If it was deleted by mistake, restore it from the Salesforce Recycle Bin and redrive the execution; otherwise nothing needs doing.',
+      'If it was deleted by mistake, restore it in the CRM (Salesforce: Recycle Bin) and redrive the execution; otherwise nothing needs doing.',
   },
   ORDER_DATA_INVALID: {
-    title: 'The opportunity cannot become a sales order as it stands',
+    title: 'The deal cannot become a sales order as it stands',
     action:
-      'Correct the fields named in the message on the opportunity, its account or its products in Salesforce, then redrive the execution (or save the opportunity again, which starts over).',
+      'Correct the fields named in the message on the deal, its account or its products in the CRM, then redrive the execution (or save the deal again, which starts over).',
   },
   PRODUCT_NOT_MAPPED: {
-    title: 'A product on the opportunity has no ERP item',
-    action: 'Add the product code to the hub item mapping table (npm run mappings), then redrive the execution.',
+    title: 'A product on the deal has no item in the target ERP',
+    action:
+      'Add the product code for the ERP the message names to the hub item mapping table (npm run mappings -- put <sku> <item> --system <erp>), then redrive the execution.',
   },
   ERP_ITEM_REJECTED: {
     title: 'The ERP refused an item on the order',
     action:
-      'Make the item sellable in the ERP (active, available to the subsidiary), or point the mapping at the right item, then redrive the execution.',
+      'Make the item sellable in the ERP (active, released for the sales organization or subsidiary), or point the mapping at the right item, then redrive the execution.',
   },
   CUSTOMER_ON_CREDIT_HOLD: {
     title: 'The customer is on credit hold in the ERP',
@@ -34,24 +35,30 @@ export const EXCEPTIONS = {
   },
   ERP_CUSTOMER_REJECTED: {
     title: 'The ERP refused the customer record',
-    action: 'Correct the account data the message names (in Salesforce or the ERP), then redrive the execution.',
+    action: 'Correct the account data the message names (in the CRM or the ERP), then redrive the execution.',
   },
   ERP_ORDER_REJECTED: {
     title: 'The ERP refused the sales order',
     action: 'Read the ERP reason in the message, correct the data it names, then redrive the execution.',
   },
   CRM_UPDATE_REJECTED: {
-    title: 'Salesforce refused the order status update',
+    title: 'The CRM refused the order status update',
     action:
-      'Give the integration user edit access to the ERP_* opportunity fields and check validation rules, then redrive; the ERP order already exists and is not created twice.',
+      'Give the integration user edit access to the order status fields the message names and check validation rules, then redrive; the ERP order already exists and is not created twice.',
   },
   CRM_API_LIMIT_REACHED: {
-    title: 'The Salesforce daily API allowance is used up',
+    title: 'The CRM daily API allowance is used up',
     action: 'Redrive the execution once the rolling 24-hour allowance frees up, or raise the allowance.',
   },
   CONNECTION_REJECTED: {
-    title: 'A connected system refused the hub credentials',
-    action: 'Update the credentials secret the message names (see README, Configuration), then redrive the execution.',
+    title: 'A connected system refused the hub credentials or permissions',
+    action:
+      'Update the credentials secret or the integration role the message names (see README, Configuration), then redrive the execution.',
+  },
+  SYSTEM_RESPONSE_INVALID: {
+    title: 'A connected system answered in a form the hub does not understand',
+    action:
+      'Check the API version and the connector settings the message names (an upgrade or a customisation may have changed the answer), then redrive the execution.',
   },
   SYSTEM_UNAVAILABLE: {
     title: 'A connected system stayed unavailable through every automatic retry',

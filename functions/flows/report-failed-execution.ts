@@ -1,10 +1,9 @@
 // Turns a failed, timed-out or aborted execution into a business exception a person can act on:
 // recorded on the transaction in the correlation table and written back to the CRM record.
-import type { SalesforceClient } from '../connectors/salesforce/client';
-import { needsAttentionFields, writeOpportunityFields } from '../connectors/salesforce/write-back';
-import { TRANSIENT_ERROR_NAMES } from '../domain/errors';
+import { isTransientError } from '../domain/errors';
 import { EXCEPTIONS, type ExceptionCode, isExceptionCode } from '../domain/exceptions';
 import { logger } from '../platform/logger';
+import type { CrmPort } from '../ports/crm';
 import type { CorrelationStore } from '../stores/correlation-store';
 
 /** The `detail` of an EventBridge "Step Functions Execution Status Change" event. */
@@ -28,18 +27,9 @@ export function classifyFailure(change: ExecutionStatusChange): ClassifiedFailur
   const error = change.error ?? 'Unknown';
   const message = causeMessage(change.cause);
   if (isExceptionCode(error)) return { code: error, message };
-  if (isTransient(error)) return { code: 'SYSTEM_UNAVAILABLE', message };
+  // The state machine retried it until its retries ran out.
+  if (isTransientError(error)) return { code: 'SYSTEM_UNAVAILABLE', message };
   return { code: 'UNEXPECTED_ERROR', message: `${error}: ${message}` };
-}
-
-/** What the state machine retries as temporary: the hub's own names, Lambda's and task timeouts. */
-function isTransient(error: string): boolean {
-  return (
-    (TRANSIENT_ERROR_NAMES as readonly string[]).includes(error) ||
-    error.startsWith('Lambda.') ||
-    error === 'States.Timeout' ||
-    error === 'Sandbox.Timedout'
-  );
 }
 
 /** The explanation shown to users: what happened to this record, then what to do. */
@@ -56,7 +46,7 @@ interface ExecutionInput {
 }
 
 export async function reportFailedExecution(
-  deps: { correlation: CorrelationStore; crm: SalesforceClient },
+  deps: { correlation: CorrelationStore; crm: (system: string) => Promise<CrmPort> },
   change: ExecutionStatusChange,
 ): Promise<{ reported: boolean; code?: ExceptionCode }> {
   const event = parseInput(change.input);
@@ -83,8 +73,9 @@ export async function reportFailedExecution(
     return { reported: false, code: failure.code };
   }
   const { source, subject } = event.detail ?? {};
-  if (source?.system === 'salesforce' && subject?.type === 'opportunity' && subject.id) {
-    await writeOpportunityFields(deps.crm, subject.id, needsAttentionFields(failure.code, explanation));
+  if (source?.system && subject?.id) {
+    const crm = await deps.crm(source.system);
+    await crm.deals.writeException(subject.id, { code: failure.code, explanation });
   }
   logger.info('Business exception reported', { code: failure.code, executionArn: change.executionArn });
   return { reported: true, code: failure.code };

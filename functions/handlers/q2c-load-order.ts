@@ -1,16 +1,13 @@
-// Quote-to-cash step: read the won opportunity from Salesforce and map it to the canonical order.
+// Quote-to-cash step: read the won deal from the CRM it was won in, as the canonical order.
 import * as z from 'zod';
-import { SalesforceClient } from '../connectors/salesforce/client';
+import { crm } from '../connectors/registry';
 import { loadOrder } from '../flows/quote-to-cash/load-order';
-import { requireEnv } from '../platform/env';
 import { stepHandler } from '../platform/step-handler';
-
-const crm = new SalesforceClient(requireEnv('SALESFORCE_SECRET_ARN'));
 
 export const handler = stepHandler({
   step: 'load-order',
-  input: z.object({ opportunityId: z.string().min(1) }),
-  run: ({ opportunityId }) => loadOrder(crm, opportunityId),
+  input: z.object({ crm: z.string().min(1), opportunityId: z.string().min(1) }),
+  run: async (input) => loadOrder(await crm(input.crm), input.opportunityId),
   inputKeys: ({ opportunityId }) => ({ opportunityId }),
   keys: (order) => ({ crmAccountId: order.customer.externalId }),
 });

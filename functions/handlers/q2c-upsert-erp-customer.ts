@@ -1,17 +1,13 @@
-// Quote-to-cash step: create or update the ERP customer for the order's account.
+// Quote-to-cash step: create or update the customer for the order's account in the target ERP.
 import * as z from 'zod';
-import { NetSuiteClient } from '../connectors/netsuite/client';
-import { upsertCustomer } from '../connectors/netsuite/customers';
+import { erp } from '../connectors/registry';
 import { customerV1 } from '../domain/canonical/customer';
-import { requireEnv } from '../platform/env';
+import { upsertErpCustomer } from '../flows/quote-to-cash/upsert-erp-customer';
 import { stepHandler } from '../platform/step-handler';
-
-const erp = new NetSuiteClient(requireEnv('NETSUITE_SECRET_ARN'));
-const settings = { subsidiaryId: requireEnv('NETSUITE_SUBSIDIARY_ID') };
 
 export const handler = stepHandler({
   step: 'upsert-erp-customer',
-  input: z.object({ customer: customerV1 }),
-  run: ({ customer }) => upsertCustomer(erp, customer, settings),
+  input: z.object({ target: z.string().min(1), customer: customerV1 }),
+  run: async ({ target, customer }) => upsertErpCustomer(await erp(target), customer),
   keys: (result) => ({ erpCustomerId: result.erpCustomerId }),
 });

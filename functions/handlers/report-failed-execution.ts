@@ -2,16 +2,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { SalesforceClient } from '../connectors/salesforce/client';
+import { crm } from '../connectors/registry';
 import { type ExecutionStatusChange, reportFailedExecution } from '../flows/report-failed-execution';
 import { requireEnv } from '../platform/env';
 import { logger } from '../platform/logger';
 import { CorrelationStore } from '../stores/correlation-store';
 
-const deps = {
-  correlation: new CorrelationStore(requireEnv('CORRELATION_TABLE_NAME')),
-  crm: new SalesforceClient(requireEnv('SALESFORCE_SECRET_ARN')),
-};
+const deps = { correlation: new CorrelationStore(requireEnv('CORRELATION_TABLE_NAME')), crm };
 
 export const handler = middy((event: EventBridgeEvent<string, ExecutionStatusChange>) =>
   reportFailedExecution(deps, event.detail),

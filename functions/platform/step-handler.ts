@@ -1,11 +1,13 @@
 // Every state-machine step runs through this wrapper: it validates the step's input, adds the
-// correlation id to every log line, and records the attempt (and any business keys it found) in
-// the correlation table, whatever the outcome.
+// correlation id to every log line, bounds the step's vendor calls by the invocation's remaining
+// time, and records the attempt (and any business keys it found) in the correlation table,
+// whatever the outcome.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { type BusinessKeys, CorrelationStore } from '../stores/correlation-store';
+import { withDeadline } from './deadline';
 import { requireEnv } from './env';
 import { logger } from './logger';
 
@@ -39,7 +41,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
   // Read when the handler module loads: a function deployed without its table fails at start.
   const correlation = new CorrelationStore(requireEnv('CORRELATION_TABLE_NAME'));
   const schema = stepContextSchema.extend(definition.input.shape);
-  const run = async (event: unknown, _context: Context): Promise<O> => {
+  const run = async (event: unknown, context: Context): Promise<O> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidStepInputError(definition.step, z.prettifyError(parsed.error));
@@ -48,7 +50,7 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
     logger.appendKeys({ correlationId: input.correlationId, step: definition.step });
     const started = Date.now();
     try {
-      const result = await definition.run(input);
+      const result = await withDeadline(context.getRemainingTimeInMillis(), () => definition.run(input));
       await correlation.recordStep({
         correlationId: input.correlationId,
         executionArn: input.executionArn,

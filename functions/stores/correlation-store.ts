@@ -1,8 +1,10 @@
 // The correlation table follows every business transaction end to end. Items:
 //   txn#<correlationId> / summary          status, flow, execution, business keys, open exception
 //   txn#<correlationId> / step#<at>#<name> one per step attempt, with its outcome
+//   txn#<correlationId> / shadow            the shadow ERP's order compared with the target's
 //   key#<name>#<value>  / txn#<correlationId>  pointer from a business key (opportunity id,
 //                                              ERP order number...) to its transactions
+//   shadow#<system>     / <at>#<correlationId> every comparison made with a shadow ERP, newest last
 // The state machines write the summary's claim and completion themselves (ASL), Lambda steps
 // write steps and keys through this module.
 
@@ -15,6 +17,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../domain/errors';
+import type { Route } from '../domain/routing';
 import { documents as defaultClient } from '../platform/dynamodb';
 
 /** Business keys a transaction can be found by (findByKey). */
@@ -45,6 +48,11 @@ export interface TransactionSummary extends BusinessKeys {
   correlationId: string;
   flow: string;
   status: TransactionStatus;
+  /** The ERP the transaction was routed to, and by which rule; kept for the transaction's life. */
+  targetSystem?: string;
+  routingRule?: string;
+  shadowSystem?: string;
+  shadowStatus?: ShadowStatus;
   executionArn?: string;
   exceptionCode?: string;
   exceptionMessage?: string;
@@ -52,6 +60,30 @@ export interface TransactionSummary extends BusinessKeys {
   startedAt?: string;
   updatedAt?: string;
   completedAt?: string;
+}
+
+export type ShadowStatus = 'MATCH' | 'DIFFERENT' | 'FAILED' | 'UNAVAILABLE';
+
+export interface ShadowDifference {
+  /** What differs, e.g. 'total' or 'line 2 item'. */
+  field: string;
+  target: string;
+  shadow: string;
+}
+
+export interface ShadowComparison {
+  correlationId: string;
+  crmReference: string;
+  targetSystem: string;
+  targetOrderNumber: string;
+  shadowSystem: string;
+  shadowOrderNumber?: string;
+  status: ShadowStatus;
+  differences: ShadowDifference[];
+  /** Why the shadow ERP has no comparable order (FAILED): its exception code and message. */
+  error?: string;
+  message?: string;
+  at: string;
 }
 
 export const summaryKey = (correlationId: string) => ({ pk: `txn#${correlationId}`, sk: 'summary' });
@@ -126,6 +158,80 @@ export class CorrelationStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records the route on the transaction, unless an earlier execution already did: a transaction
+   * stays with the ERP it was first routed to (its customer or order may exist there already),
+   * whatever the routing says by now. Returns the route in force.
+   */
+  async recordRoute(correlationId: string, route: Route): Promise<Route> {
+    const result = await this.write(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: summaryKey(correlationId),
+          UpdateExpression: `SET targetSystem = if_not_exists(targetSystem, :target), routingRule = if_not_exists(routingRule, :rule)${route.shadow ? ', shadowSystem = if_not_exists(shadowSystem, :shadow)' : ''}, updatedAt = :at`,
+          ExpressionAttributeValues: {
+            ':target': route.target,
+            ':rule': route.rule,
+            ':at': new Date().toISOString(),
+            ...(route.shadow ? { ':shadow': route.shadow } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    const stored = result.Attributes ?? {};
+    return {
+      target: stored.targetSystem ?? route.target,
+      rule: stored.routingRule ?? route.rule,
+      ...(stored.shadowSystem ? { shadow: stored.shadowSystem } : {}),
+    };
+  }
+
+  /** The comparison on the transaction, in the shadow ERP's list, and its status on the summary. */
+  async recordShadowComparison(comparison: ShadowComparison): Promise<void> {
+    const { correlationId, shadowSystem, at } = comparison;
+    await this.write(() =>
+      this.batchPut([
+        { pk: `txn#${correlationId}`, sk: 'shadow', ...comparison },
+        { pk: `shadow#${shadowSystem}`, sk: `${at}#${correlationId}`, ...comparison },
+      ]),
+    );
+    await this.write(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: summaryKey(correlationId),
+          UpdateExpression: 'SET shadowSystem = :system, shadowStatus = :status',
+          ExpressionAttributeValues: { ':system': shadowSystem, ':status': comparison.status },
+        }),
+      ),
+    );
+  }
+
+  /** Comparisons made with a shadow ERP, oldest first, up to `limit`. */
+  async listShadowComparisons(shadowSystem: string, limit = 1000): Promise<ShadowComparison[]> {
+    const comparisons: ShadowComparison[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `shadow#${shadowSystem}` },
+          ExclusiveStartKey: start,
+          Limit: Math.min(limit - comparisons.length, 500),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...comparison } = item;
+        comparisons.push(comparison as ShadowComparison);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && comparisons.length < limit);
+    return comparisons;
   }
 
   async getSummary(correlationId: string): Promise<TransactionSummary | undefined> {

@@ -3,7 +3,7 @@
 import { json, parseJson, type Router, type SandboxRequest, type SandboxResponse } from '../http';
 import type { AuthService } from './auth';
 import { renderCustomer } from './customers';
-import type { Governance, GovernanceConfig } from './governance';
+import type { Governance } from './governance';
 import { readItemSetup, renderItem } from './items';
 import type { ClientRegistration, CreditHold } from './model';
 import type { RecordContext } from './request';
@@ -20,17 +20,11 @@ export interface ControlContext extends RecordContext {
 export function registerControlRoutes(router: Router, ctx: ControlContext): void {
   router
     .on('GET', '/_sandbox/state', () => json(200, snapshot(ctx)))
-    .on('PUT', '/_sandbox/config', (req) => withJsonBody(req, (body) => updateConfig(ctx, body)))
     .on('PUT', '/_sandbox/customers/:id/credit-hold', (req) =>
       withJsonBody(req, (body) => setCreditHold(ctx, req.params.id, body)),
     )
     .on('POST', '/_sandbox/items', (req) => withJsonBody(req, (body) => setUpItem(ctx, body)))
-    .on('POST', '/_sandbox/clients', (req) => withJsonBody(req, (body) => registerClient(ctx, body)))
-    .on('GET', '/_sandbox/requests', () => json(200, ctx.governance.requests()))
-    .on('DELETE', '/_sandbox/requests', () => {
-      ctx.governance.clearRequests();
-      return { status: 204 };
-    });
+    .on('POST', '/_sandbox/clients', (req) => withJsonBody(req, (body) => registerClient(ctx, body)));
 }
 
 function snapshot(ctx: ControlContext) {
@@ -43,15 +37,6 @@ function snapshot(ctx: ControlContext) {
     config: { ...ctx.governance.config },
     stats: { ...ctx.governance.stats },
   };
-}
-
-function updateConfig(ctx: ControlContext, body: Record<string, unknown>): SandboxResponse {
-  const { latencyMs, concurrencyLimit, outage } = body as Partial<GovernanceConfig>;
-  try {
-    return json(200, ctx.governance.configure({ latencyMs, concurrencyLimit, outage }));
-  } catch (error) {
-    return badRequest((error as Error).message);
-  }
 }
 
 /** Finance changes the Hold field on the customer's Financial subtab. */

@@ -1,2 +1,19 @@
+import type { SandboxDefinition } from '../sandbox';
+import { startNetSuiteSandbox } from './server';
+
 export type { NetSuiteSandbox, NetSuiteSandboxOptions } from './server';
 export { startNetSuiteSandbox } from './server';
+
+/** Options under the local hub's `sandboxes.netsuite`: `concurrencyLimit` (default 5, Standard tier). */
+export const sandbox: SandboxDefinition = {
+  system: 'netsuite',
+  title: 'NetSuite',
+  defaultPort: 4720,
+  start: ({ port, latencyMs, stateFile, settings }) =>
+    startNetSuiteSandbox({
+      port,
+      latencyMs,
+      stateFile,
+      concurrencyLimit: typeof settings.concurrencyLimit === 'number' ? settings.concurrencyLimit : undefined,
+    }),
+};

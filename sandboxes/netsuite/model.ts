@@ -1,6 +1,6 @@
 // The records the sandbox keeps, the fixed reference data of the demo account, and the seed
 // built from the shared catalog so both sandboxes describe the same company.
-import { CATALOG_ACCOUNTS, CATALOG_PRODUCTS, type CatalogAccount, type CatalogProduct } from '../catalog';
+import { type CatalogAccount, type CatalogProduct, ERP_ACCOUNTS, ERP_PRODUCTS } from '../catalog';
 
 export type CreditHold = 'AUTO' | 'ON' | 'OFF';
 export const CREDIT_HOLD_NAMES: Record<CreditHold, string> = { AUTO: 'Auto', ON: 'On', OFF: 'Off' };
@@ -104,12 +104,25 @@ export function itemTypeForCode(code: string): ItemType {
   return 'inventoryItem';
 }
 
-export function seedItems(products: readonly CatalogProduct[] = CATALOG_PRODUCTS): ItemRecord[] {
-  return products.flatMap((product) =>
-    product.netsuiteItemId
+/** The internal ids the demo account gave the catalog's items, by product code. */
+export const ITEM_IDS: Readonly<Record<string, string>> = {
+  'SKU-LAPTOP-14': '1201',
+  'SKU-DOCK-USB4': '1202',
+  'SKU-MON-27': '1203',
+  'SVC-ONBOARD': '1301',
+  'SUB-MDM-12M': '1401',
+};
+
+/** Internal ids of the customers finance set up, from this one on. */
+const FIRST_SEEDED_CUSTOMER_ID = 812;
+
+export function seedItems(products: readonly CatalogProduct[] = ERP_PRODUCTS): ItemRecord[] {
+  return products.flatMap((product) => {
+    const id = ITEM_IDS[product.code];
+    return id
       ? [
           {
-            id: product.netsuiteItemId,
+            id,
             type: itemTypeForCode(product.code),
             itemId: product.code,
             displayName: product.name,
@@ -117,22 +130,21 @@ export function seedItems(products: readonly CatalogProduct[] = CATALOG_PRODUCTS
             isInactive: false,
           },
         ]
-      : [],
-  );
+      : [];
+  });
 }
 
 /** Only the accounts finance already set up in the ERP exist on the NetSuite side. */
-export function seedCustomers(now: string, accounts: readonly CatalogAccount[] = CATALOG_ACCOUNTS): CustomerRecord[] {
-  const known = accounts.filter((account) => account.netsuite);
-  return known.map((account, index) => ({
-    id: account.netsuite?.internalId ?? '',
+export function seedCustomers(now: string, accounts: readonly CatalogAccount[] = ERP_ACCOUNTS): CustomerRecord[] {
+  return accounts.map((account, index) => ({
+    id: String(FIRST_SEEDED_CUSTOMER_ID + index),
     externalId: account.salesforceId,
     entityId: formatEntityId(index + 1),
     companyName: account.name,
     phone: account.phone,
     subsidiaryId: '1',
     currencyId: COUNTRY_CURRENCY[account.billingCountry] ?? '1',
-    creditHold: account.netsuite?.creditHold ?? 'AUTO',
+    creditHold: account.erp?.onCreditHold ? 'ON' : 'OFF',
     addressBook: [
       {
         defaultBilling: true,

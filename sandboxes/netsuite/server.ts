@@ -1,8 +1,10 @@
 // Starts the NetSuite sandbox: SuiteTalk REST (OAuth 2.0 M2M token endpoint, record API,
 // governance limits) under /services, and the control API under /_sandbox.
+import { registerErpControlRoutes } from '../erp-sandbox';
 import { Router, serve } from '../http';
 import { AuthService, TOKEN_PATH } from './auth';
 import { registerControlRoutes } from './control';
+import { netSuiteControl } from './erp-control';
 import { nsError, resource } from './errors';
 import { Governance, type GovernanceConfig, validateConfig } from './governance';
 import type { ClientRegistration } from './model';
@@ -115,5 +117,6 @@ function buildRouter(ctx: ServerContext): Router {
     );
   }
   registerControlRoutes(router, ctx);
+  registerErpControlRoutes(router, netSuiteControl(ctx));
   return router;
 }

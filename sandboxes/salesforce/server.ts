@@ -5,6 +5,7 @@ import { Router, serve } from '../http';
 import { type ConnectedApp, SessionRegistry } from './auth';
 import { ApiUsage, RequestLog, type RuntimeConfig, type SandboxContext } from './context';
 import { registerControlApi } from './control-api';
+import { registerHubSetup } from './hub-setup';
 import { derivedId, IdGenerator, KEY_PREFIXES } from './ids';
 import {
   OutboundMessenger,
@@ -104,19 +105,21 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     seedCatalog(store);
   }
 
+  const clients = options.clients ?? DEFAULT_CLIENTS;
   const ctx: SandboxContext = {
     orgId,
     url: () => url,
     config,
     store,
     messenger,
-    sessions: new SessionRegistry(orgId, options.clients ?? DEFAULT_CLIENTS, () => config.sessionTtlSeconds),
+    sessions: new SessionRegistry(orgId, clients, () => config.sessionTtlSeconds),
     usage: new ApiUsage(),
     requests: new RequestLog(),
   };
   const router = new Router();
   registerRestApi(router, ctx);
   registerControlApi(router, ctx);
+  registerHubSetup(router, ctx, clients[0]);
   const server = await serve(router, options.port ?? 0);
   url = server.url;
   messenger.start();

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { TRANSIENT_ERROR_NAMES } from '../../functions/domain/errors';
 import { EXCEPTION_CODES } from '../../functions/domain/exceptions';
-import { STATE_MACHINES_DIR } from '../../lib/paths';
+import { STATE_MACHINES_DIR } from '../../paths';
 import { type CloudAssembly, readCloudAssembly } from '../../local/cloud-assembly';
 
 let assembly: CloudAssembly;

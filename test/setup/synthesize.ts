@@ -2,7 +2,7 @@
 // infrastructure, state machine and integration tests all read this one cloud assembly.
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { PROJECT_ROOT } from '../../lib/paths';
+import { PROJECT_ROOT } from '../../paths';
 import { synthesize } from '../../local/cloud-assembly';
 
 declare module 'vitest' {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BusinessException, ThrottledError, UnavailableError } from '../../functions/domain/errors';
 import type { ExceptionCode } from '../../functions/domain/exceptions';
 import { nameBasedId } from '../../functions/domain/ids';
-import { STATE_MACHINES_DIR } from '../../lib/paths';
+import { STATE_MACHINES_DIR } from '../../paths';
 import { LocalStepFunctions } from '../../local/stepfunctions/step-functions';
 
 const TABLE = 'correlation';

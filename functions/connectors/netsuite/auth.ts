@@ -1,8 +1,9 @@
 // OAuth 2.0 client credentials for NetSuite: a JWT assertion signed with the integration's
 // certificate key is exchanged for a one-hour bearer token.
 import { constants, createPrivateKey, randomUUID, sign } from 'node:crypto';
-import { BusinessException, UnavailableError } from '../../domain/errors';
-import { parseJsonBody, send } from '../../platform/http';
+import * as z from 'zod';
+import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
+import { parseJsonBody, retryAfterSeconds, send } from '../../platform/http';
 import type { NetSuiteCredentials } from './credentials';
 
 export interface AccessToken {
@@ -12,6 +13,12 @@ export interface AccessToken {
 
 // Renew a minute early so a token never expires in flight.
 const EARLY_RENEWAL_MS = 60_000;
+
+const tokenResponse = z.object({
+  access_token: z.string().min(1).optional(),
+  expires_in: z.union([z.string(), z.number()]).optional(),
+  error: z.string().optional(),
+});
 
 export function tokenUrl(baseUrl: string): string {
   return `${baseUrl}/services/rest/auth/oauth2/v1/token`;
@@ -54,12 +61,14 @@ export async function requestToken(
       client_assertion: clientAssertion(credentials, url),
     }).toString(),
   });
-  const body = parseJsonBody(response) as
-    | { access_token?: string; expires_in?: string | number; error?: string }
-    | undefined;
-  if (response.status >= 500 || response.status === 429) {
-    throw new UnavailableError(`NetSuite token endpoint answered HTTP ${response.status}`);
+  if (response.status === 429) {
+    throw new ThrottledError('NetSuite throttled the token request (429)', {
+      retryAfterSeconds: retryAfterSeconds(response.headers),
+    });
   }
+  if (response.status >= 500) throw new UnavailableError(`NetSuite token endpoint answered HTTP ${response.status}`);
+  const parsed = tokenResponse.safeParse(parseJsonBody(response));
+  const body = parsed.success ? parsed.data : undefined;
   if (response.status !== 200 || !body?.access_token) {
     throw new BusinessException(
       'CONNECTION_REJECTED',

@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
-import { type HttpResponse, parseJsonBody, send } from '../../platform/http';
+import { type HttpResponse, parseBody, parseJsonBody, retryAfterSeconds, send } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
 import { type AccessToken, requestToken } from './auth';
 import { type NetSuiteCredentials, netSuiteCredentialsSchema, restBaseUrl } from './credentials';
@@ -30,8 +31,10 @@ export interface NetSuiteResponse {
   status: number;
   /** Internal id from the Location header of a create or upsert. */
   createdId?: string;
-  body: unknown;
+  response: HttpResponse;
 }
+
+export const SYSTEM_TITLE = 'NetSuite';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
@@ -42,6 +45,12 @@ export class NetSuiteClient {
   private tokenExpiresAt = 0;
 
   constructor(private readonly secretId: string) {}
+
+  /** GETs a record and checks it has the fields the hub reads. */
+  async read<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    const { response } = await this.record('GET', path);
+    return parseBody(response, schema, SYSTEM_TITLE, `GET ${path}`);
+  }
 
   async record(method: Method, path: string, body?: unknown): Promise<NetSuiteResponse> {
     let response = await this.call(method, path, body);
@@ -62,7 +71,7 @@ export class NetSuiteClient {
     const { baseUrl } = await this.connect();
     const token = await this.currentToken();
     return send({
-      system: 'NetSuite',
+      system: SYSTEM_TITLE,
       method,
       url: `${baseUrl}/services/rest/record/v1${path}`,
       headers: {
@@ -103,18 +112,29 @@ export class NetSuiteClient {
   }
 }
 
+const errorBody = z.object({
+  'o:errorDetails': z
+    .array(z.object({ detail: z.string(), 'o:errorCode': z.string(), 'o:errorPath': z.string().optional() }))
+    .min(1),
+});
+
 function interpret(response: HttpResponse, method: Method, path: string): NetSuiteResponse {
   const body = parseJsonBody(response);
   const where = `${method} ${path}`;
   if (response.status >= 200 && response.status < 300) {
     const location = response.headers.get('location');
-    return { status: response.status, createdId: location?.split('/').pop(), body };
+    return { status: response.status, createdId: location?.split('/').pop(), response };
   }
-  const details = ((body as { 'o:errorDetails'?: NetSuiteErrorDetail[] } | undefined)?.['o:errorDetails'] ?? [
-    { detail: response.text.slice(0, 200), 'o:errorCode': `HTTP_${response.status}` },
-  ]) as NetSuiteErrorDetail[];
+  const parsed = errorBody.safeParse(body);
+  const details: NetSuiteErrorDetail[] = parsed.success
+    ? parsed.data['o:errorDetails']
+    : [{ detail: response.text.slice(0, 200), 'o:errorCode': `HTTP_${response.status}` }];
   const summary = details.map((d) => `${d['o:errorCode']}: ${d.detail}`).join('; ');
-  if (response.status === 429) throw new ThrottledError(`NetSuite throttled ${where} (${summary})`);
+  if (response.status === 429) {
+    throw new ThrottledError(`NetSuite throttled ${where} (${summary})`, {
+      retryAfterSeconds: retryAfterSeconds(response.headers),
+    });
+  }
   if (response.status >= 500)
     throw new UnavailableError(`NetSuite failed ${where} with HTTP ${response.status} (${summary})`);
   if (response.status === 403) {

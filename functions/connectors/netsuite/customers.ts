@@ -1,26 +1,22 @@
 // Customer upsert by external id (the CRM account id). The hub sends only the fields the CRM owns;
 // credit hold, limits and terms belong to finance in NetSuite and are read, never written.
+import * as z from 'zod';
 import type { CustomerV1 } from '../../domain/canonical/customer';
 import { BusinessException } from '../../domain/errors';
+import type { ErpCustomer } from '../../ports/erp';
 import { NetSuiteApiError, type NetSuiteClient } from './client';
+import type { NetSuiteSettings } from './index';
 
-export interface NetSuiteSettings {
-  subsidiaryId: string;
-}
 
-export interface ErpCustomer {
-  erpCustomerId: string;
-  entityId: string;
-}
+const customerRecord = z.object({
+  id: z.string().min(1),
+  entityId: z.string().optional(),
+  companyName: z.string().optional(),
+  creditHoldOverride: z.object({ id: z.string().optional() }).optional(),
+});
 
-interface CustomerRecord {
-  id: string;
-  entityId?: string;
-  companyName?: string;
-  creditHoldOverride?: { id?: string };
-}
-
-const EXTERNAL_ID = /^[A-Za-z0-9_-]+$/;
+/** NetSuite's own limit on companyName. */
+const COMPANY_NAME_LIMIT = 83;
 
 export function toNetSuiteCustomer(customer: CustomerV1, settings: NetSuiteSettings) {
   const address = customer.billingAddress;
@@ -50,10 +46,10 @@ export async function upsertCustomer(
   customer: CustomerV1,
   settings: NetSuiteSettings,
 ): Promise<ErpCustomer> {
-  if (!EXTERNAL_ID.test(customer.externalId)) {
+  if (customer.name.length > COMPANY_NAME_LIMIT) {
     throw new BusinessException(
       'ERP_CUSTOMER_REJECTED',
-      `Account id ${customer.externalId} cannot be a NetSuite external id (letters, digits, - and _ only).`,
+      `Account name '${customer.name}' is longer than NetSuite's ${COMPANY_NAME_LIMIT} characters.`,
     );
   }
   const path = `/customer/eid:${customer.externalId}`;
@@ -69,12 +65,12 @@ export async function upsertCustomer(
     }
     throw error;
   }
-  const record = (await client.record('GET', path)).body as CustomerRecord;
+  const record = await client.read(path, customerRecord);
   if (record.creditHoldOverride?.id === 'ON') {
     throw new BusinessException(
       'CUSTOMER_ON_CREDIT_HOLD',
       `Customer '${record.companyName ?? customer.name}' (NetSuite ${record.entityId ?? record.id}) is on credit hold in NetSuite.`,
     );
   }
-  return { erpCustomerId: record.id, entityId: record.entityId ?? record.id };
+  return { erpCustomerId: record.id, customerNumber: record.entityId ?? record.id };
 }

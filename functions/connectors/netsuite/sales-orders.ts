@@ -1,23 +1,34 @@
 // Sales order creation that is safe to repeat: the order carries the CRM record id as its
-// external id, and any refusal is first checked against an order already holding that id, so
-// a retry or redrive after a lost answer finds the first order instead of making a second.
+// external id, which NetSuite refuses twice, and any refusal is first checked against an order
+// already holding that id, so a retry or redrive after a lost answer finds the first order.
+import * as z from 'zod';
 import type { SalesOrderV1 } from '../../domain/canonical/sales-order';
 import { BusinessException } from '../../domain/errors';
+import type { ErpOrder, ErpOrderDetail, SalesOrderRequest } from '../../ports/erp';
 import { NetSuiteApiError, type NetSuiteClient } from './client';
 
-export interface ErpOrder {
-  erpOrderId: string;
-  orderNumber: string;
-  status: string;
-}
+const reference = z.object({ id: z.string(), refName: z.string().optional() });
 
-interface SalesOrderRecord {
-  id: string;
-  tranId: string;
-  status?: { refName?: string };
-}
+const salesOrderRecord = z.object({
+  id: z.string().min(1),
+  tranId: z.string().min(1),
+  externalId: z.string().optional(),
+  status: z.object({ refName: z.string().optional() }).optional(),
+});
 
-export function toNetSuiteSalesOrder(order: SalesOrderV1, customerId: string, itemIds: Map<string, string>) {
+const salesOrderDetail = salesOrderRecord.extend({
+  tranDate: z.string(),
+  entity: reference,
+  currency: reference.optional(),
+  total: z.number(),
+  item: z.object({
+    items: z.array(
+      z.object({ item: reference, quantity: z.number(), rate: z.number(), amount: z.number() }),
+    ),
+  }),
+});
+
+export function toNetSuiteSalesOrder(order: SalesOrderV1, customerId: string, itemIds: ReadonlyMap<string, string>) {
   return {
     externalId: order.externalId,
     entity: { id: customerId },
@@ -35,15 +46,12 @@ export function toNetSuiteSalesOrder(order: SalesOrderV1, customerId: string, it
   };
 }
 
-export async function createSalesOrder(
-  client: NetSuiteClient,
-  order: SalesOrderV1,
-  customerId: string,
-  itemIds: Map<string, string>,
-): Promise<ErpOrder> {
+export async function createSalesOrder(client: NetSuiteClient, request: SalesOrderRequest): Promise<ErpOrder> {
+  const { order, customer, itemIds } = request;
   let orderId: string | undefined;
   try {
-    orderId = (await client.record('POST', '/salesOrder', toNetSuiteSalesOrder(order, customerId, itemIds))).createdId;
+    const body = toNetSuiteSalesOrder(order, customer.erpCustomerId, itemIds);
+    orderId = (await client.record('POST', '/salesOrder', body)).createdId;
   } catch (error) {
     if (!(error instanceof NetSuiteApiError)) throw error;
     const existing = await findByExternalId(client, order.externalId);
@@ -58,7 +66,7 @@ export async function createSalesOrder(
   return read(client, `/salesOrder/${orderId}`);
 }
 
-async function findByExternalId(client: NetSuiteClient, externalId: string): Promise<ErpOrder | undefined> {
+export async function findByExternalId(client: NetSuiteClient, externalId: string): Promise<ErpOrder | undefined> {
   try {
     return await read(client, `/salesOrder/eid:${externalId}`);
   } catch (error) {
@@ -68,12 +76,37 @@ async function findByExternalId(client: NetSuiteClient, externalId: string): Pro
 }
 
 async function read(client: NetSuiteClient, path: string): Promise<ErpOrder> {
-  const record = (await client.record('GET', path)).body as SalesOrderRecord;
+  const record = await client.read(path, salesOrderRecord);
   return { erpOrderId: record.id, orderNumber: record.tranId, status: record.status?.refName ?? 'Unknown' };
 }
 
+export async function readSalesOrderDetail(client: NetSuiteClient, orderId: string): Promise<ErpOrderDetail> {
+  const record = await client.read(`/salesOrder/${orderId}?expandSubResources=true`, salesOrderDetail);
+  return {
+    erpOrderId: record.id,
+    orderNumber: record.tranId,
+    status: record.status?.refName ?? 'Unknown',
+    crmReference: record.externalId ?? '',
+    customerNumber: record.entity.refName?.split(' ')[0] ?? record.entity.id,
+    orderDate: record.tranDate,
+    currency: record.currency?.refName ?? '',
+    total: record.total,
+    lines: record.item.items.map((line) => ({
+      itemId: line.item.id,
+      itemName: line.item.refName ?? line.item.id,
+      quantity: line.quantity,
+      unitPrice: line.rate,
+      amount: line.amount,
+    })),
+  };
+}
+
 /** Translates NetSuite's refusal into the business exception a person can act on. */
-function rejection(error: NetSuiteApiError, order: SalesOrderV1, itemIds: Map<string, string>): BusinessException {
+function rejection(
+  error: NetSuiteApiError,
+  order: SalesOrderV1,
+  itemIds: ReadonlyMap<string, string>,
+): BusinessException {
   const itemDetail = error.details.find((d) => d['o:errorPath']?.startsWith('item'));
   if (itemDetail) {
     const index = Number(/items\[(\d+)\]/.exec(itemDetail['o:errorPath'] ?? '')?.[1]);
@@ -92,7 +125,7 @@ function rejection(error: NetSuiteApiError, order: SalesOrderV1, itemIds: Map<st
   }
   return new BusinessException(
     'ERP_ORDER_REJECTED',
-    `NetSuite refused the sales order for opportunity ${order.externalId}: ${error.reasons}`,
+    `NetSuite refused the sales order for CRM record ${order.externalId}: ${error.reasons}`,
     { cause: error },
   );
 }

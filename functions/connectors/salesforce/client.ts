@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
-import { type HttpResponse, parseJsonBody, send } from '../../platform/http';
+import { type HttpResponse, parseJsonBody, parseValue, retryAfterSeconds, send } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
 import { salesforceCredentialsSchema } from './credentials';
 
@@ -26,11 +27,18 @@ export class SalesforceApiError extends Error {
   }
 }
 
-interface QueryPage<T> {
-  records: T[];
-  done: boolean;
-  nextRecordsUrl?: string;
+function queryPage<T>(record: z.ZodType<T>) {
+  return z.object({ records: z.array(record), done: z.boolean(), nextRecordsUrl: z.string().optional() });
 }
+
+const tokenResponse = z.object({
+  access_token: z.string().min(1).optional(),
+  instance_url: z.string().min(1).optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+});
+
+const errorArray = z.array(z.object({ errorCode: z.string(), message: z.string(), fields: z.array(z.string()).optional() }));
 
 interface Session {
   accessToken: string;
@@ -48,12 +56,15 @@ export class SalesforceClient {
   constructor(private readonly secretId: string) {}
 
   /** Runs a SOQL query and follows nextRecordsUrl until Salesforce says the result is done. */
-  async query<T>(soql: string): Promise<T[]> {
-    let page = (await this.request('GET', `/query?q=${encodeURIComponent(soql)}`)) as QueryPage<T>;
+  async query<T>(soql: string, record: z.ZodType<T>): Promise<T[]> {
+    const pageSchema = queryPage(record);
+    const where = `GET /query (${soql.split(' FROM ')[1]?.split(' ')[0] ?? 'query'})`;
+    const read = async (path: string) =>
+      parseValue(await this.request('GET', path), pageSchema, SYSTEM, where);
+    let page = await read(`/query?q=${encodeURIComponent(soql)}`);
     const records = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
-      const next = page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, '');
-      page = (await this.request('GET', next)) as QueryPage<T>;
+      page = await read(page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, ''));
       records.push(...page.records);
     }
     return records;
@@ -117,9 +128,8 @@ export class SalesforceClient {
       }).toString(),
     });
     if (response.status >= 500) throw unavailable(response, 'POST /services/oauth2/token');
-    const token = parseJsonBody(response) as
-      | { access_token?: string; instance_url?: string; error?: string; error_description?: string }
-      | undefined;
+    const parsed = tokenResponse.safeParse(parseJsonBody(response));
+    const token = parsed.success ? parsed.data : undefined;
     if (response.status !== 200 || !token?.access_token || !token.instance_url) {
       throw new BusinessException(
         'CONNECTION_REJECTED',
@@ -134,9 +144,16 @@ function interpret(response: HttpResponse, method: string, path: string): unknow
   const body = parseJsonBody(response);
   if (response.status >= 200 && response.status < 300) return body;
   const where = `${method} ${path.split('?')[0]}`;
-  if (response.status === 429) throw new ThrottledError(`Salesforce throttled ${where} (429)`);
+  if (response.status === 429) {
+    throw new ThrottledError(`Salesforce throttled ${where} (429)`, {
+      retryAfterSeconds: retryAfterSeconds(response.headers),
+    });
+  }
   if (response.status >= 500) throw unavailable(response, where);
-  const errors = Array.isArray(body) ? (body as SalesforceError[]) : [{ errorCode: 'UNKNOWN', message: response.text }];
+  const parsed = errorArray.safeParse(body);
+  const errors: SalesforceError[] = parsed.success
+    ? parsed.data
+    : [{ errorCode: `HTTP_${response.status}`, message: response.text.slice(0, 200) }];
   const error = new SalesforceApiError(response.status, errors);
   if (error.hasCode('REQUEST_LIMIT_EXCEEDED')) {
     // The same code covers the daily allowance (wait hours) and concurrent long requests (retry soon).

@@ -7,37 +7,52 @@ import type { SalesforceClient } from './client';
 
 const CLOSED_WON = 'Closed Won';
 
-export interface OpportunityRow {
-  Id: string;
-  Name: string | null;
-  StageName: string | null;
-  CloseDate: string | null;
-  CurrencyIsoCode?: string | null;
-  Amount: number | null;
-  AccountId: string | null;
-  Account: {
-    Id: string;
-    Name: string | null;
-    Phone: string | null;
-    Website: string | null;
-    BillingStreet: string | null;
-    BillingCity: string | null;
-    BillingPostalCode: string | null;
-    BillingCountry: string | null;
-  } | null;
-}
+const nullableString = z.string().nullable();
 
-export interface LineItemRow {
-  Id: string;
-  Quantity: number | null;
-  UnitPrice: number | null;
-  Description: string | null;
-  PricebookEntry: { Product2: { ProductCode: string | null; Name: string | null } | null } | null;
-}
+const accountRow = z.object({
+  Id: z.string(),
+  Name: nullableString,
+  Phone: nullableString,
+  Website: nullableString,
+  BillingStreet: nullableString,
+  BillingCity: nullableString,
+  BillingPostalCode: nullableString,
+  BillingCountry: nullableString,
+});
+
+const opportunityRow = z.looseObject({
+  Id: z.string(),
+  Name: nullableString,
+  StageName: nullableString,
+  CloseDate: nullableString,
+  CurrencyIsoCode: nullableString.optional(),
+  Amount: z.number().nullable(),
+  AccountId: nullableString,
+  Account: accountRow.nullable(),
+});
+
+const lineItemRow = z.object({
+  Id: z.string(),
+  Quantity: z.number().nullable(),
+  UnitPrice: z.number().nullable(),
+  Description: nullableString,
+  PricebookEntry: z
+    .object({ Product2: z.object({ ProductCode: nullableString, Name: nullableString }).nullable() })
+    .nullable(),
+});
+
+export type OpportunityRow = z.infer<typeof opportunityRow>;
+export type LineItemRow = z.infer<typeof lineItemRow>;
 
 export interface OpportunityRecords {
   opportunity: OpportunityRow;
   lines: LineItemRow[];
+}
+
+/** Custom opportunity fields that say where in the company a deal belongs (routing can match on them). */
+export interface OrganizationFields {
+  legalEntityField?: string;
+  businessUnitField?: string;
 }
 
 const salesforceId = z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/);
@@ -70,12 +85,18 @@ const LINE_FIELDS = [
 ];
 
 /** Two queries in parallel: the opportunity with its account, and its line items. */
-export async function readOpportunity(client: SalesforceClient, opportunityId: string): Promise<OpportunityRecords> {
+export async function readOpportunity(
+  client: SalesforceClient,
+  opportunityId: string,
+  organization: OrganizationFields = {},
+): Promise<OpportunityRecords> {
   const id = salesforceId.parse(opportunityId);
+  const fields = [...OPPORTUNITY_FIELDS, ...organizationFieldNames(organization)];
   const [opportunities, lines] = await Promise.all([
-    client.query<OpportunityRow>(`SELECT ${OPPORTUNITY_FIELDS.join(', ')} FROM Opportunity WHERE Id = '${id}'`),
-    client.query<LineItemRow>(
+    client.query(`SELECT ${fields.join(', ')} FROM Opportunity WHERE Id = '${id}'`, opportunityRow),
+    client.query(
       `SELECT ${LINE_FIELDS.join(', ')} FROM OpportunityLineItem WHERE OpportunityId = '${id}' ORDER BY Id`,
+      lineItemRow,
     ),
   ]);
   if (opportunities.length === 0) {
@@ -87,8 +108,17 @@ export async function readOpportunity(client: SalesforceClient, opportunityId: s
   return { opportunity: opportunities[0], lines };
 }
 
+function organizationFieldNames(organization: OrganizationFields): string[] {
+  return [organization.legalEntityField, organization.businessUnitField].filter((f): f is string => Boolean(f));
+}
+
+function textField(row: OpportunityRow, field: string | undefined): string | undefined {
+  const value = field ? row[field] : undefined;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
 /** Maps the Salesforce records to the canonical order, or says every reason it cannot. */
-export function toSalesOrder(records: OpportunityRecords): SalesOrderV1 {
+export function toSalesOrder(records: OpportunityRecords, organization: OrganizationFields = {}): SalesOrderV1 {
   const { opportunity: o, lines } = records;
   const label = `Opportunity '${o.Name ?? o.Id}' (${o.Id})`;
   if (o.StageName !== CLOSED_WON) {
@@ -105,6 +135,7 @@ export function toSalesOrder(records: OpportunityRecords): SalesOrderV1 {
     reference: o.Name ?? '',
     orderDate: o.CloseDate ?? '',
     currency: o.CurrencyIsoCode ?? '',
+    organization: organizationOf(o, organization),
     customer: {
       externalId: account?.Id ?? '',
       name: account?.Name ?? '',
@@ -137,14 +168,23 @@ export function toSalesOrder(records: OpportunityRecords): SalesOrderV1 {
   return parsed.data;
 }
 
+function organizationOf(o: OpportunityRow, fields: OrganizationFields) {
+  const legalEntity = textField(o, fields.legalEntityField);
+  const businessUnit = textField(o, fields.businessUnitField);
+  return legalEntity || businessUnit ? { legalEntity, businessUnit } : undefined;
+}
+
 /** Names the Salesforce field behind a canonical path, so the user knows what to correct. */
 function describeIssue(path: PropertyKey[], message: string): string {
   const [first, second, third] = path;
   if (first === 'lines' && typeof second === 'number') return `product line ${second + 1}: ${message}`;
   if (first === 'lines') return message;
   if (first === 'customer' && second === 'billingAddress') return `account billing ${String(third)}: ${message}`;
+  if (first === 'customer' && second === 'externalId') return `account Id: ${message}`;
   if (first === 'customer') return `account: ${message}`;
+  if (first === 'organization') return `${String(second)} field: ${message}`;
   const fields: Record<string, string> = {
+    externalId: 'Id',
     reference: 'Name',
     orderDate: 'Close Date',
     currency: 'Currency',

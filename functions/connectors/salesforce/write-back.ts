@@ -1,6 +1,7 @@
 // What the hub writes on the opportunity: custom fields the Salesforce admin creates once
 // (README, "Register the Salesforce outbound message").
 import { BusinessException } from '../../domain/errors';
+import type { OrderOutcome } from '../../ports/crm';
 import { SalesforceApiError, type SalesforceClient } from './client';
 
 export const WRITE_BACK_FIELDS = {
@@ -15,18 +16,12 @@ export const SYNC_STATUS = { synced: 'Synced', needsAttention: 'Needs attention'
 /** Salesforce's Text(255) limit on the message field. */
 const MESSAGE_LIMIT = 255;
 
-export interface OrderOutcome {
-  erp: string;
-  orderNumber: string;
-  orderStatus: string;
-}
-
 export function orderSyncedFields(outcome: OrderOutcome): Record<string, string> {
   return {
     [WRITE_BACK_FIELDS.orderNumber]: outcome.orderNumber,
     [WRITE_BACK_FIELDS.orderStatus]: outcome.orderStatus,
     [WRITE_BACK_FIELDS.syncStatus]: SYNC_STATUS.synced,
-    [WRITE_BACK_FIELDS.syncMessage]: truncate(`Sales order ${outcome.orderNumber} created in ${outcome.erp}.`),
+    [WRITE_BACK_FIELDS.syncMessage]: truncate(`Sales order ${outcome.orderNumber} created in ${outcome.erpTitle}.`),
   };
 }
 

@@ -13,9 +13,12 @@ export const eventSourceSchema = z.object({
   deliveryId: z.string().min(1),
 });
 
+/** What the EventBridge `source` of every canonical event starts with. */
+export const HUB_SOURCE_PREFIX = 'hub.';
+
 /** The EventBridge `source` of canonical events from a sending system: what rules match on. */
 export function busSource(system: string): string {
-  return `hub.${system}`;
+  return `${HUB_SOURCE_PREFIX}${system}`;
 }
 
 export function eventEnvelope<T extends z.ZodType, K extends string>(eventType: K, version: number, data: T) {

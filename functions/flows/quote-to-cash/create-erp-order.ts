@@ -1,22 +1,35 @@
-import type { NetSuiteClient } from '../../connectors/netsuite/client';
-import { createSalesOrder, type ErpOrder } from '../../connectors/netsuite/sales-orders';
 import type { SalesOrderV1 } from '../../domain/canonical/sales-order';
 import { BusinessException } from '../../domain/errors';
+import type { ErpCustomer, ErpOrder, ErpPort } from '../../ports/erp';
 import type { ItemMappingStore } from '../../stores/item-mapping-store';
 
-export const ERP_SYSTEM = 'netsuite';
+/** The order as the state machine carries it on: which ERP holds it, by its name people read. */
+export interface CreatedOrder extends ErpOrder {
+  system: string;
+  erpTitle: string;
+}
 
 /**
- * Maps every product to its ERP item through the mapping table, then creates the order. The
- * mapping is read here, not in an earlier step, so a redrive after fixing a mapping uses the fix.
+ * Maps every product to the target ERP's item, then creates the order once. The mapping is read
+ * here, not in an earlier step, so a redrive after fixing a mapping uses the fix.
  */
 export async function createErpOrder(
-  deps: { erp: NetSuiteClient; items: ItemMappingStore },
+  deps: { erp: ErpPort; items: ItemMappingStore },
   order: SalesOrderV1,
-  erpCustomerId: string,
-): Promise<ErpOrder> {
+  customer: ErpCustomer,
+): Promise<CreatedOrder> {
+  const itemIds = await resolveItems(deps, order);
+  const created = await deps.erp.salesOrders.create({ order, customer, itemIds });
+  return { ...created, system: deps.erp.system, erpTitle: deps.erp.title };
+}
+
+/** The ERP item of every product on the order, or PRODUCT_NOT_MAPPED naming the ones without. */
+export async function resolveItems(
+  deps: { erp: ErpPort; items: ItemMappingStore },
+  order: SalesOrderV1,
+): Promise<Map<string, string>> {
   const itemIds = await deps.items.resolve(
-    ERP_SYSTEM,
+    deps.erp.system,
     order.lines.map((line) => line.sku),
   );
   const unmapped = order.lines.filter((line) => !itemIds.has(line.sku));
@@ -24,8 +37,8 @@ export async function createErpOrder(
     const list = unmapped.map((line) => `${line.sku} (line ${line.lineNumber}, '${line.description}')`).join(', ');
     throw new BusinessException(
       'PRODUCT_NOT_MAPPED',
-      `Opportunity '${order.reference}' (${order.externalId}) sells ${list} with no NetSuite item mapping.`,
+      `Deal '${order.reference}' (${order.externalId}) sells ${list} with no ${deps.erp.title} item mapping (system ${deps.erp.system}).`,
     );
   }
-  return createSalesOrder(deps.erp, order, erpCustomerId, itemIds);
+  return itemIds;
 }

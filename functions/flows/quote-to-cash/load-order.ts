@@ -1,8 +1,7 @@
-import type { SalesforceClient } from '../../connectors/salesforce/client';
-import { readOpportunity, toSalesOrder } from '../../connectors/salesforce/opportunity';
 import type { SalesOrderV1 } from '../../domain/canonical/sales-order';
+import type { CrmPort } from '../../ports/crm';
 
-/** Reads the won opportunity as it is now (fixes made since closing count) and maps it. */
-export async function loadOrder(crm: SalesforceClient, opportunityId: string): Promise<SalesOrderV1> {
-  return toSalesOrder(await readOpportunity(crm, opportunityId));
+/** Reads the won deal as it is now (fixes made since closing count) as a canonical order. */
+export function loadOrder(crm: CrmPort, dealId: string): Promise<SalesOrderV1> {
+  return crm.deals.loadClosedWon(dealId);
 }

@@ -1,14 +1,10 @@
-import type { SalesforceClient } from '../../connectors/salesforce/client';
-import { orderSyncedFields, writeOpportunityFields } from '../../connectors/salesforce/write-back';
+import type { CrmPort, OrderOutcome } from '../../ports/crm';
 
-export interface WriteBackInput {
-  opportunityId: string;
-  erp: string;
-  orderNumber: string;
-  orderStatus: string;
-}
-
-export async function writeBackOrder(crm: SalesforceClient, input: WriteBackInput): Promise<{ updated: true }> {
-  await writeOpportunityFields(crm, input.opportunityId, orderSyncedFields(input));
+export async function writeBackOrder(
+  crm: CrmPort,
+  dealId: string,
+  outcome: OrderOutcome,
+): Promise<{ updated: true }> {
+  await crm.deals.writeOrderOutcome(dealId, outcome);
   return { updated: true };
 }

@@ -1,0 +1,39 @@
+// What every connected ERP accepts, so a sender cannot map a value through that some ERP would
+// refuse: the strictest of NetSuite, SAP S/4HANA, Business Central and Odoo. Each adapter still
+// checks its own ERP's rules before calling it.
+import * as z from 'zod';
+
+/**
+ * A CRM record id used as the key in every ERP: NetSuite external ids take letters, digits, - and
+ * _ only; SAP's PurchaseOrderByCustomer and Business Central's externalDocumentNumber hold 35.
+ */
+export const externalReference = z
+  .string()
+  .min(1, 'is empty')
+  .max(35, 'is longer than 35 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'may hold letters, digits, - and _ only');
+
+/** SAP keeps an organization's name in two 40-character fields; the others take more. */
+export const organizationName = z
+  .string()
+  .min(1, 'account name is empty')
+  .max(80, 'account name is longer than 80 characters');
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'currency must be a three-letter ISO code')
+  .refine((code) => CURRENCIES.has(code), { message: 'currency is not an ISO 4217 currency' });
+
+const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
+
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'country must be a two-letter ISO code such as DE or US')
+  .refine((code) => REGIONS.of(code) !== code, { message: 'country is not an ISO 3166 country code' });
+
+/** At most `places` decimal places, as ERP quantity and amount fields hold. */
+export function decimalPlaces(places: number) {
+  return (value: number) => Number.isFinite(value) && Math.abs(Math.round(value * 10 ** places) - value * 10 ** places) < 1e-6;
+}
