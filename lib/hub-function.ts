@@ -14,7 +14,7 @@ import { HANDLER, handlerCode } from './bundling';
 import type { ConnectedSystem } from './systems';
 
 export interface HubFunctionProps {
-  /** File name in functions/handlers without extension, e.g. 'salesforce-receiver'. */
+  /** File name in functions/handlers without extension, e.g. 'q2c-load-order'. */
   readonly handler: string;
   readonly description: string;
   /** @default 30 seconds */
@@ -84,11 +84,14 @@ export class HubFunction extends LambdaFunction {
 
   private checkEnvironmentSize(): string[] {
     const bytes = Object.entries(this.variables ?? {}).reduce(
-      (sum, [key, value]) => sum + key.length + (Token.isUnresolved(value) ? TOKEN_ESTIMATE_BYTES : Buffer.byteLength(value)),
+      (sum, [key, value]) =>
+        sum + key.length + (Token.isUnresolved(value) ? TOKEN_ESTIMATE_BYTES : Buffer.byteLength(value)),
       0,
     );
     return bytes > ENVIRONMENT_LIMIT_BYTES
-      ? [`The environment of ${this.node.path} is about ${bytes} bytes; Lambda allows ${ENVIRONMENT_LIMIT_BYTES} (shorten hub:routing or the systems' settings)`]
+      ? [
+          `The environment of ${this.node.path} is about ${bytes} bytes; Lambda allows ${ENVIRONMENT_LIMIT_BYTES} (shorten hub:routing or the systems' settings)`,
+        ]
       : [];
   }
 

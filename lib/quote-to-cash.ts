@@ -176,7 +176,8 @@ export class QuoteToCash extends Construct {
   }
 
   private bindCrms(fn: HubFunction, props: QuoteToCashProps): HubFunction {
-    for (const system of systemsOfKind(props.systems, 'crm')) fn.bindSystem(system, props.connections.secretOf(system.name));
+    for (const system of systemsOfKind(props.systems, 'crm'))
+      fn.bindSystem(system, props.connections.secretOf(system.name));
     return fn;
   }
 

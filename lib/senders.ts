@@ -22,22 +22,18 @@ const MAX_BODY_BYTES = String(1024 * 1024);
 export function webhookSenders(systems: readonly ConnectedSystem[]): WebhookSender[] {
   const settingsOf = (name: string) => systems.find((s) => s.name === name)?.settings;
   const salesforce = settingsOf('salesforce') as SalesforceSettings | undefined;
-  return [
-    ...(salesforce ? [salesforceSender(salesforce)] : []),
-  ];
+  return [...(salesforce ? [salesforceSender(salesforce)] : [])];
 }
 
 function salesforceSender(settings: SalesforceSettings): WebhookSender {
-  return (
-    {
-      name: 'salesforce',
-      handler: 'salesforce-receiver',
-      description: 'Receives Salesforce outbound messages and publishes canonical events',
-      secret: { variable: 'OUTBOUND_MESSAGE_SECRET_ARN', generatedKey: 'sharedSecret' },
-      environment: {
-        ALLOWED_ORG_IDS: settings.orgIds.join(','),
-        MAX_BODY_BYTES,
-      },
-    }
-  );
+  return {
+    name: 'salesforce',
+    handler: 'salesforce-receiver',
+    description: 'Receives Salesforce outbound messages and publishes canonical events',
+    secret: { variable: 'OUTBOUND_MESSAGE_SECRET_ARN', generatedKey: 'sharedSecret' },
+    environment: {
+      ALLOWED_ORG_IDS: settings.orgIds.join(','),
+      MAX_BODY_BYTES,
+    },
+  };
 }

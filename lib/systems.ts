@@ -2,11 +2,12 @@
 // connector's declarations (from functions/connectors/registry.ts, the one list of vendors) and
 // its settings checked against the connector's schema. Feeds the credentials secrets
 // (connections.ts), the functions' bindings and the routing check.
-import type { HubConfig } from './config';
-import { describeIssues } from './config';
+
 import { isSystemName, loadConnector, SYSTEM_NAMES } from '../functions/connectors/registry';
 import { routedSystems } from '../functions/domain/routing';
 import type { Connector, SecretDeclaration } from '../functions/ports/connector';
+import type { HubConfig } from './config';
+import { describeIssues } from './config';
 
 export interface ConnectedSystem {
   /** Registry name, e.g. 'business-central'. */
@@ -22,12 +23,20 @@ export async function connectedSystems(config: HubConfig): Promise<ConnectedSyst
   const systems: ConnectedSystem[] = [];
   for (const [name, rawSettings] of Object.entries(config.systems)) {
     if (!isSystemName(name)) {
-      throw new Error(`Context hub:systems.${name}: no connector is registered for '${name}'; known: ${SYSTEM_NAMES.join(', ')}`);
+      throw new Error(
+        `Context hub:systems.${name}: no connector is registered for '${name}'; known: ${SYSTEM_NAMES.join(', ')}`,
+      );
     }
     const connector = await loadConnector(name);
     const settings = connector.settings.safeParse(rawSettings ?? {});
     if (!settings.success) throw new Error(describeIssues(`hub:systems.${name}`, settings.error));
-    systems.push({ name, kind: connector.kind, title: connector.title, secret: connector.secret, settings: settings.data });
+    systems.push({
+      name,
+      kind: connector.kind,
+      title: connector.title,
+      secret: connector.secret,
+      settings: settings.data,
+    });
   }
   checkRouting(config, systems);
   return systems;

@@ -47,7 +47,12 @@ export class Tracking extends Construct {
       sortKey: { name: 'system', type: AttributeType.STRING },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    stackOutput(this, OUTPUTS.correlationTable, 'Transactions by correlation id and business keys', this.correlationTable.tableName);
+    stackOutput(
+      this,
+      OUTPUTS.correlationTable,
+      'Transactions by correlation id and business keys',
+      this.correlationTable.tableName,
+    );
     stackOutput(
       this,
       OUTPUTS.itemMappingTable,

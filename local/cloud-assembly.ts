@@ -21,7 +21,16 @@ export interface CloudAssembly {
 }
 
 /** What the synth depends on: when none of it changed, the last synth is reused. */
-const SOURCES = ['paths.ts', 'stack-contract.ts', 'bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
+const SOURCES = [
+  'paths.ts',
+  'stack-contract.ts',
+  'bin',
+  'lib',
+  'functions',
+  'statemachines',
+  'cdk.json',
+  'package-lock.json',
+];
 const HASH_FILE = '.hub-source-hash';
 
 /**

@@ -43,7 +43,7 @@ export interface HubOptions {
   sandboxes?: boolean;
   /** Added latency of every sandbox API answer. @default 0 */
   sandboxLatencyMs?: number;
-  /** Vendor options by system, e.g. { netsuite: { concurrencyLimit: 15 }, salesforce: { outboundRetryBaseMs: 100 } }. */
+  /** Vendor options by system name, as each sandbox's index.ts documents them (a concurrency limit, a retry schedule). */
   sandboxSettings?: Record<string, Record<string, unknown>>;
   /** Fixed wait before every state-machine retry instead of the ASL backoff (tests). */
   retryIntervalMs?: number;
@@ -65,7 +65,7 @@ export interface RunningHub {
   dataDirectory: string;
   /** Resolved stack outputs: webhook URLs and the like. */
   outputs: Record<string, { description?: string; value: string }>;
-  /** What each sending sandbox delivers to, by system (e.g. the Salesforce webhook URL with its token). */
+  /** What each sending sandbox delivers to, by system (the webhook URL, with a token where the sender needs one). */
   webhookEndpoints: Record<string, string>;
   endpoints: { gateway: string; aws: string; dynamodb: string; sqs: string };
   /** Physical names by construct path, e.g. tables['Tracking/Correlation']. */

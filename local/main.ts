@@ -27,9 +27,7 @@ const hub = await startHub({
   log: (line) => console.log(line),
 }).catch((error: Error & { code?: string }) => {
   if (error.code === 'EADDRINUSE' || /EADDRINUSE/.test(error.message)) {
-    console.error(
-      `A port the local hub uses (${allPorts.join(', ')}) is taken: is another npm start running?`,
-    );
+    console.error(`A port the local hub uses (${allPorts.join(', ')}) is taken: is another npm start running?`);
   } else {
     console.error(`The local hub did not start: ${error.stack ?? error.message}`);
   }

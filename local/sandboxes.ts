@@ -17,7 +17,7 @@ import type { LocalSecretsManager } from './aws/secrets-manager';
 import type { SecretModel } from './template-model';
 
 export interface LocalSandboxes {
-  /** Base URL by system name, e.g. urls.netsuite. */
+  /** Base URL by system name, as the registry names systems. */
   urls: Record<string, string>;
   stop(): Promise<void>;
 }

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       const { Items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
       const listed = Items.filter((item) => !system || item.system === system);
       for (const item of listed.sort((a, b) => `${a.sku} ${a.system}`.localeCompare(`${b.sku} ${b.system}`))) {
-          console.log(`${String(item.sku).padEnd(24)} ${String(item.system).padEnd(18)} ${item.itemId}`);
+        console.log(`${String(item.sku).padEnd(24)} ${String(item.system).padEnd(18)} ${item.itemId}`);
       }
       break;
     }

@@ -1,8 +1,9 @@
 // The connected systems, one line each: the registry name and where its connector lives. A
 // step loads only the connector of the system it calls, on demand: the bundler puts each vendor
 // in a chunk of its own, so a step calling one ERP never loads the others' code.
-import type { CrmPort } from '../ports/crm';
+
 import type { Connection, Connector, CrmConnector, ErpConnector } from '../ports/connector';
+import type { CrmPort } from '../ports/crm';
 import type { ErpPort } from '../ports/erp';
 
 const CONNECTORS = {
@@ -34,6 +35,12 @@ export class UnknownSystemError extends Error {
     super(message);
     this.name = 'Hub.UnknownSystem';
   }
+}
+
+/** True when this function has the secret and settings of the system. */
+export function isConnected(system: string): boolean {
+  const variables = connectionVariables(system);
+  return Boolean(process.env[variables.secretArn]) && process.env[variables.settings] !== undefined;
 }
 
 function connectionFromEnv(system: string): Connection<unknown> {

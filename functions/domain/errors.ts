@@ -23,7 +23,10 @@ export class BusinessException extends Error {
 export class ThrottledError extends Error {
   constructor(
     message: string,
-    options?: { cause?: unknown; /** What the system asked for (Retry-After), in seconds. */ retryAfterSeconds?: number },
+    options?: {
+      cause?: unknown /** What the system asked for (Retry-After), in seconds. */;
+      retryAfterSeconds?: number;
+    },
   ) {
     super(message, options);
     this.name = THROTTLED;
@@ -92,6 +95,9 @@ export function isTransientError(name: string): boolean {
  */
 export class UnexpectedResponseError extends BusinessException {
   constructor(system: string, where: string, problems: string) {
-    super('SYSTEM_RESPONSE_INVALID', `${system} answered ${where} in a form the hub does not understand (${problems}).`);
+    super(
+      'SYSTEM_RESPONSE_INVALID',
+      `${system} answered ${where} in a form the hub does not understand (${problems}).`,
+    );
   }
 }

@@ -41,11 +41,20 @@ export const routingSchema = z
   .superRefine((routing, context) => {
     const names = new Set<string>();
     routing.rules.forEach((r, index) => {
-      if (names.has(r.name)) context.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `rule '${r.name}' is defined twice` });
+      if (names.has(r.name))
+        context.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'name'],
+          message: `rule '${r.name}' is defined twice`,
+        });
       names.add(r.name);
       for (const region of r.when.region ?? []) {
         if (!Object.hasOwn(routing.regions, region)) {
-          context.addIssue({ code: 'custom', path: ['rules', index, 'when', 'region'], message: `region '${region}' is not defined under regions` });
+          context.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'when', 'region'],
+            message: `region '${region}' is not defined under regions`,
+          });
         }
       }
     });

@@ -46,7 +46,8 @@ interface ExecutionInput {
 }
 
 export async function reportFailedExecution(
-  deps: { correlation: CorrelationStore; crm: (system: string) => Promise<CrmPort> },
+  /** `crm` gives the CRM adapter of a system, or undefined when this deployment does not connect it. */
+  deps: { correlation: CorrelationStore; crm: (system: string) => Promise<CrmPort | undefined> },
   change: ExecutionStatusChange,
 ): Promise<{ reported: boolean; code?: ExceptionCode }> {
   const event = parseInput(change.input);
@@ -73,9 +74,13 @@ export async function reportFailedExecution(
     return { reported: false, code: failure.code };
   }
   const { source, subject } = event.detail ?? {};
-  if (source?.system && subject?.id) {
-    const crm = await deps.crm(source.system);
+  const crm = source?.system ? await deps.crm(source.system) : undefined;
+  if (crm && subject?.id) {
     await crm.deals.writeException(subject.id, { code: failure.code, explanation });
+  } else {
+    logger.warn('The exception is recorded but not written back: no connected CRM sent this transaction', {
+      system: source?.system,
+    });
   }
   logger.info('Business exception reported', { code: failure.code, executionArn: change.executionArn });
   return { reported: true, code: failure.code };

@@ -10,7 +10,12 @@ export const API_VERSION = '62.0';
 export function registerHubSetup(router: Router, ctx: SandboxContext, app: ConnectedApp): void {
   router
     .on('POST', '/_sandbox/connection', () =>
-      json(200, { loginUrl: ctx.url(), clientId: app.clientId, clientSecret: app.clientSecret, apiVersion: API_VERSION }),
+      json(200, {
+        loginUrl: ctx.url(),
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        apiVersion: API_VERSION,
+      }),
     )
     .on('PUT', '/_sandbox/webhook', (req) => {
       let body: { url?: unknown; secret?: { sharedSecret?: unknown } };

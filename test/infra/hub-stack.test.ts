@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { TRANSIENT_ERROR_NAMES } from '../../functions/domain/errors';
+import { RETRY_POLICIES } from '../../functions/domain/errors';
 import { EXCEPTION_CODES } from '../../functions/domain/exceptions';
-import { STATE_MACHINES_DIR } from '../../paths';
 import { type CloudAssembly, readCloudAssembly } from '../../local/cloud-assembly';
+import { STATE_MACHINES_DIR } from '../../paths';
 
 let assembly: CloudAssembly;
 let template: Template;
@@ -20,7 +20,8 @@ beforeAll(() => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with active tracing and JSON logs', () => {
     const functions = resourcesOf('AWS::Lambda::Function');
-    expect(functions.length).toBe(6);
+    // The receiver, six quote-to-cash steps and the failure reporter.
+    expect(functions.length).toBe(8);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -92,7 +93,7 @@ describe('quote-to-cash orchestration', () => {
   it('starts the state machine for closed-won events on the hub bus, with retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('^Bus') },
-      EventPattern: { source: ['hub.salesforce'], 'detail-type': ['opportunity.closed_won'] },
+      EventPattern: { source: [{ prefix: 'hub.' }], 'detail-type': ['opportunity.closed_won'] },
       Targets: [
         Match.objectLike({
           Arn: { Ref: Match.stringLikeRegexp('^QuoteToCashStateMachine') },
@@ -140,18 +141,88 @@ describe('quote-to-cash orchestration', () => {
     });
   });
 
-  it('retries transient errors in every Lambda step and never retries business exceptions', () => {
+  it('retries transient errors in every Lambda step exactly as functions/domain/errors.ts defines, never business exceptions', () => {
     const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8'));
     const lambdaSteps = Object.entries(
-      asl.States as Record<string, { Resource?: string; Retry?: { ErrorEquals: string[] }[] }>,
+      asl.States as Record<string, { Resource?: string; Retry?: Record<string, unknown>[] }>,
     ).filter(([, state]) => state.Resource?.includes('FunctionArn'));
-    expect(lambdaSteps.length).toBe(4);
+    expect(lambdaSteps.length).toBe(6);
+    const expected = RETRY_POLICIES.map((policy) => ({
+      ErrorEquals: [...policy.errors],
+      IntervalSeconds: policy.intervalSeconds,
+      BackoffRate: policy.backoffRate,
+      MaxDelaySeconds: policy.maxDelaySeconds,
+      MaxAttempts: policy.maxAttempts,
+      JitterStrategy: 'FULL',
+    }));
     for (const [name, state] of lambdaSteps) {
-      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
-      for (const transient of TRANSIENT_ERROR_NAMES) expect(retried, name).toContain(transient);
+      expect(state.Retry, name).toEqual(expected);
+      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals as string[]);
       for (const code of EXCEPTION_CODES) expect(retried, name).not.toContain(code);
-      expect(retried, name).not.toContain('States.ALL');
     }
+  });
+
+  it('gives every Lambda step a task timeout longer than its function timeout, so Lambda times out first', () => {
+    const asl = JSON.parse(readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8'));
+    const [[, machine]] = resourcesOf('AWS::StepFunctions::StateMachine');
+    const substitutions = (machine.Properties as { DefinitionSubstitutions: Record<string, unknown> })
+      .DefinitionSubstitutions;
+    const functions = new Map(resourcesOf('AWS::Lambda::Function'));
+    const lambdaSteps = Object.entries(
+      asl.States as Record<string, { Resource?: string; TimeoutSeconds?: number }>,
+    ).filter(([, state]) => state.Resource?.includes('FunctionArn'));
+    for (const [name, state] of lambdaSteps) {
+      const placeholder = (state.Resource as string).slice(2, -1);
+      const [logicalId] = (substitutions[placeholder] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+      const timeout = Number(functions.get(logicalId)?.Properties?.Timeout);
+      expect(state.TimeoutSeconds, name).toBeGreaterThan(timeout);
+    }
+  });
+
+  it('binds the ERP steps to every routed ERP and the CRM steps to the CRMs, each through its own secret', () => {
+    const variablesOf = (prefix: string) => {
+      const [, found] = resourcesOf('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix)) ?? [];
+      if (!found) throw new Error(`No function ${prefix}`);
+      return (found.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    };
+    expect(variablesOf('QuoteToCashUpsertErpCustomer')).toMatchObject({
+      NETSUITE_SECRET_ARN: { Ref: expect.stringMatching(/^ConnectionsNetsuiteApi/) },
+      NETSUITE_SETTINGS: JSON.stringify({ subsidiaryId: '1' }),
+    });
+    expect(variablesOf('QuoteToCashUpsertErpCustomer')).not.toHaveProperty('SALESFORCE_SECRET_ARN');
+    expect(variablesOf('QuoteToCashLoadOrder')).toMatchObject({
+      SALESFORCE_SECRET_ARN: { Ref: expect.stringMatching(/^ConnectionsSalesforceApi/) },
+    });
+    expect(variablesOf('QuoteToCashLoadOrder')).not.toHaveProperty('NETSUITE_SECRET_ARN');
+    expect(JSON.parse(variablesOf('QuoteToCashRouteOrder').ROUTING as string)).toMatchObject({
+      default: { target: expect.any(String) },
+    });
+  });
+
+  it('names no vendor in the ASL', () => {
+    const asl = readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8');
+    for (const vendor of ['NetSuite', 'Salesforce', 'SAP', 'Business Central', 'Odoo', 'HubSpot']) {
+      expect(asl.toLowerCase()).not.toContain(vendor.toLowerCase());
+    }
+  });
+});
+
+describe('connections', () => {
+  it('keeps one credentials secret per connected system, saying in its metadata which system it is for', () => {
+    const purposes = resourcesOf('AWS::SecretsManager::Secret').map(([, secret]) => secret.Metadata?.['hub:secret']);
+    expect(purposes).toEqual(
+      expect.arrayContaining([
+        { system: 'salesforce', purpose: 'api' },
+        { system: 'netsuite', purpose: 'api' },
+        { system: 'salesforce', purpose: 'webhook', urlOutput: 'SalesforceWebhookUrl' },
+      ]),
+    );
+  });
+
+  it('publishes the tables and webhook URLs under fixed output names', () => {
+    expect(Object.keys(assembly.template.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['CorrelationTableName', 'ItemMappingTableName', 'SalesforceWebhookUrl']),
+    );
   });
 });
 

@@ -10,7 +10,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { CorrelationStore, type TransactionSummary } from '../../functions/stores/correlation-store';
 import { type HubOptions, type RunningHub, startHub } from '../../local/hub';
+import { ErpDesk } from '../../sandboxes/erp-sandbox';
 import { SalesRep } from '../../sandboxes/salesforce/sales-rep';
+import { OUTPUTS } from '../../stack-contract';
 
 export interface TestHub {
   hub: RunningHub;
@@ -19,7 +21,12 @@ export interface TestHub {
   documents: DynamoDBDocumentClient;
   sfn: SFNClient;
   sqs: SQSClient;
-  netsuite: (path: string, init?: RequestInit) => Promise<unknown>;
+  /** Physical table names, from the stack outputs. */
+  tables: { correlation: string; itemMappings: string };
+  /** The control surface of an ERP sandbox, by system name. */
+  erp: (system: string) => ErpDesk;
+  /** A call to a sandbox's own API or control routes, answered as JSON. */
+  sandbox: (system: string, path: string, init?: RequestInit) => Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -32,25 +39,36 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
     retryIntervalMs: 20,
     asyncRetryDelaysMs: [50, 100],
     deliveryRetryBaseMs: 20,
-    outboundRetryBaseMs: 100,
     ...options,
+    sandboxSettings: { salesforce: { outboundRetryBaseMs: 100 }, ...options.sandboxSettings },
   });
   const config = {
     region: hub.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: hub.endpoints.dynamodb }));
-  const sandboxes = hub.sandboxes;
-  if (!sandboxes) throw new Error('Integration tests need the sandboxes');
+  const urls = hub.sandboxes?.urls;
+  if (!urls) throw new Error('Integration tests need the sandboxes');
+  const urlOf = (system: string) => {
+    const url = urls[system];
+    if (!url) throw new Error(`No ${system} sandbox runs; the template does not connect ${system}`);
+    return url;
+  };
+  const tables = {
+    correlation: hub.outputs[OUTPUTS.correlationTable].value,
+    itemMappings: hub.outputs[OUTPUTS.itemMappingTable].value,
+  };
   return {
     hub,
-    rep: new SalesRep(sandboxes.salesforce.url),
-    correlation: new CorrelationStore(hub.tables['Tracking/Correlation'], documents),
+    rep: new SalesRep(urlOf('salesforce')),
+    correlation: new CorrelationStore(tables.correlation, documents),
     documents,
     sfn: new SFNClient({ ...config, endpoint: hub.endpoints.aws }),
     sqs: new SQSClient({ ...config, endpoint: hub.endpoints.sqs }),
-    netsuite: async (path, init) => {
-      const response = await fetch(`${sandboxes.netsuite.url}${path}`, init);
+    tables,
+    erp: (system) => new ErpDesk(urlOf(system)),
+    sandbox: async (system, path, init) => {
+      const response = await fetch(`${urlOf(system)}${path}`, init);
       const text = await response.text();
       return text ? JSON.parse(text) : undefined;
     },

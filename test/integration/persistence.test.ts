@@ -11,6 +11,7 @@ import { CorrelationStore } from '../../functions/stores/correlation-store';
 import { type RunningHub, startHub } from '../../local/hub';
 import { CATALOG_ACCOUNTS } from '../../sandboxes/catalog';
 import { SalesRep } from '../../sandboxes/salesforce/sales-rep';
+import { OUTPUTS } from '../../stack-contract';
 import { eventually } from './local-hub';
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-persist-'));
@@ -31,9 +32,9 @@ function clients(running: RunningHub) {
     new DynamoDBClient({ ...config, endpoint: running.endpoints.dynamodb }),
   );
   return {
-    correlation: new CorrelationStore(running.tables['Tracking/Correlation'], documents),
+    correlation: new CorrelationStore(running.outputs[OUTPUTS.correlationTable].value, documents),
     sqs: new SQSClient({ ...config, endpoint: running.endpoints.sqs }),
-    rep: new SalesRep(running.sandboxes?.salesforce.url as string),
+    rep: new SalesRep(running.sandboxes?.urls.salesforce as string),
   };
 }
 
@@ -62,7 +63,7 @@ describe('local hub data between runs', () => {
     );
     await hub.eventBridge.settled();
     const tokenOf = (url: string | undefined) => new URL(url as string).searchParams.get('token');
-    const webhookToken = tokenOf(hub.salesforceEndpointUrl);
+    const webhookToken = tokenOf(hub.webhookEndpoints.salesforce);
     await hub.stop();
     hub = undefined;
 
@@ -79,6 +80,6 @@ describe('local hub data between runs', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'PRODUCT_NOT_MAPPED' });
     expect(deadLetters.Messages?.some((m) => m.Body?.includes(failed.executionArn as string))).toBe(true);
     expect((await second.rep.opportunity(opportunityId))?.ERP_Sync_Status__c).toBe('Needs attention');
-    expect(tokenOf(hub.salesforceEndpointUrl)).toBe(webhookToken);
+    expect(tokenOf(hub.webhookEndpoints.salesforce)).toBe(webhookToken);
   });
 });

@@ -1,14 +1,15 @@
 // Quote-to-cash end to end on the local hub: Salesforce sandbox outbound message -> receiver ->
 // bus -> state machine -> Salesforce REST and NetSuite REST -> order number back on the opportunity.
+// US accounts route to NetSuite (cdk.json hub:routing); the other ERPs: erps.test.ts.
 import { ListExecutionsCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_ACCOUNTS } from '../../sandboxes/catalog';
+import { CATALOG_ACCOUNTS, type CatalogAccount } from '../../sandboxes/catalog';
 import { eventually, startTestHub, type TestHub, transactionReaching } from './local-hub';
 
-const ACME = CATALOG_ACCOUNTS[0].salesforceId;
-const HOOLI = CATALOG_ACCOUNTS.find((a) => a.netsuite?.creditHold === 'ON') as (typeof CATALOG_ACCOUNTS)[number];
+const INITECH = (CATALOG_ACCOUNTS.find((a) => a.name.startsWith('Initech')) as CatalogAccount).salesforceId;
+const HOOLI = CATALOG_ACCOUNTS.find((a) => a.erp?.onCreditHold) as CatalogAccount;
 
 let test: TestHub;
 let machineArn: string;
@@ -22,20 +23,9 @@ afterAll(async () => {
   await test?.stop();
 });
 
-interface NetSuiteOrder {
-  externalId: string;
-  tranId: string;
-  entity: { id: string };
-  item?: { items: { item: { id: string }; quantity: number }[] };
-  lines?: unknown[];
-}
+const ordersFor = (opportunityId: string) => test.erp('netsuite').ordersFor(opportunityId);
 
-async function ordersFor(opportunityId: string): Promise<NetSuiteOrder[]> {
-  const state = (await test.netsuite('/_sandbox/state')) as { salesOrders: NetSuiteOrder[] };
-  return state.salesOrders.filter((o) => o.externalId === opportunityId);
-}
-
-async function closeDeal(name: string, lines = [{ productCode: 'SKU-LAPTOP-14', quantity: 10 }], accountId = ACME) {
+async function closeDeal(name: string, lines = [{ productCode: 'SKU-LAPTOP-14', quantity: 10 }], accountId = INITECH) {
   const id = await test.rep.createOpportunity({ accountId, name, lines });
   await test.rep.closeWon(id);
   return id;
@@ -61,26 +51,33 @@ async function executionsOf(correlationId: string) {
 
 describe('quote-to-cash on the local hub', () => {
   it('turns a closed-won opportunity into one NetSuite order and writes the order number back', async () => {
-    const opportunityId = await closeDeal('Acme - 10 laptops');
+    const opportunityId = await closeDeal('Initech - 10 laptops');
 
     const summary = await transactionReaching(test, opportunityId, 'COMPLETED');
     const [order] = await ordersFor(opportunityId);
     const opportunity = await test.rep.opportunity(opportunityId);
 
-    expect(order.tranId).toMatch(/^SO\d+/);
-    expect(summary.erpOrderNumber).toBe(order.tranId);
+    expect(order.orderNumber).toMatch(/^SO\d+/);
+    expect(summary.erpOrderNumber).toBe(order.orderNumber);
+    expect(summary).toMatchObject({ targetSystem: 'netsuite', routingRule: 'default', crmSystem: 'salesforce' });
     expect(opportunity).toMatchObject({
-      ERP_Order_Number__c: order.tranId,
+      ERP_Order_Number__c: order.orderNumber,
       ERP_Order_Status__c: 'Pending Fulfillment',
       ERP_Sync_Status__c: 'Synced',
     });
-    expect(await test.correlation.findByKey('erpOrderNumber', order.tranId)).toEqual([summary.correlationId]);
+    expect(await test.correlation.findByKey('erpOrderNumber', order.orderNumber)).toEqual([summary.correlationId]);
     const steps = (await test.correlation.listSteps(summary.correlationId)).map((s) => `${s.step}:${s.outcome}`);
-    expect(steps).toEqual(['load-order:OK', 'upsert-erp-customer:OK', 'create-erp-order:OK', 'write-back-order:OK']);
+    expect(steps).toEqual([
+      'load-order:OK',
+      'route-order:OK',
+      'upsert-erp-customer:OK',
+      'create-erp-order:OK',
+      'write-back-order:OK',
+    ]);
   });
 
   it('acknowledges a repeated delivery of the same notification without a second event or order', async () => {
-    const opportunityId = await closeDeal('Acme - redelivered');
+    const opportunityId = await closeDeal('Initech - redelivered');
     const summary = await transactionReaching(test, opportunityId, 'COMPLETED');
     const notification = (await test.rep.state()).outbox.find((n) => n.recordId === opportunityId);
     const acceptedBefore = test.hub.eventBridge.stats.accepted;
@@ -101,7 +98,7 @@ describe('quote-to-cash on the local hub', () => {
   });
 
   it('suppresses a second event for the same opportunity (saved again, new notification id)', async () => {
-    const opportunityId = await closeDeal('Acme - saved twice');
+    const opportunityId = await closeDeal('Initech - saved twice');
     await transactionReaching(test, opportunityId, 'COMPLETED');
 
     await test.rep.edit(opportunityId, { Description: 'Purchase order 4711 attached' });
@@ -138,7 +135,7 @@ describe('quote-to-cash on the local hub', () => {
 
     await test.documents.send(
       new PutCommand({
-        TableName: test.hub.tables['Tracking/ItemMappings'],
+        TableName: test.tables.itemMappings,
         Item: { sku: 'SKU-HEADSET-LEGACY', system: 'netsuite', itemId: '1202' },
       }),
     );
@@ -161,11 +158,7 @@ describe('quote-to-cash on the local hub', () => {
     expect(failed.exceptionCode).toBe('CUSTOMER_ON_CREDIT_HOLD');
     expect((await writtenBack(opportunityId, 'Needs attention')).ERP_Sync_Message__c).toMatch(/credit hold/);
 
-    await test.netsuite(`/_sandbox/customers/${HOOLI.netsuite?.internalId}/credit-hold`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ creditHold: 'OFF' }),
-    });
+    await test.erp('netsuite').setCreditHold(HOOLI.salesforceId, false);
     await test.sfn.send(new RedriveExecutionCommand({ executionArn: failed.executionArn }));
 
     await transactionReaching(test, opportunityId, 'COMPLETED');
@@ -173,23 +166,18 @@ describe('quote-to-cash on the local hub', () => {
   });
 
   it('retries the 429s NetSuite answers while another integration holds the account concurrency', async () => {
-    const configure = (settings: object) =>
-      test.netsuite('/_sandbox/config', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(settings),
-      });
+    const configure = (settings: Record<string, unknown>) => test.erp('netsuite').configure(settings);
     const throttled = async () =>
-      ((await test.netsuite('/_sandbox/state')) as { stats: { throttled: number } }).stats.throttled;
+      ((await test.erp('netsuite').state()) as { stats: { throttled: number } }).stats.throttled;
     await configure({ concurrencyLimit: 1, latencyMs: 40 });
     const throttledBefore = await throttled();
     // Another integration of the same NetSuite account keeps the one concurrency slot busy.
     let busy = true;
     const otherIntegration = (async () => {
-      while (busy) await fetch(`${test.hub.sandboxes?.netsuite.url}/services/rest/record/v1/customer/1`);
+      while (busy) await fetch(`${test.erp('netsuite').url}/services/rest/record/v1/customer/1`);
     })();
     try {
-      const ids = await Promise.all([1, 2, 3].map((n) => closeDeal(`Acme - shared concurrency ${n}`)));
+      const ids = await Promise.all([1, 2, 3].map((n) => closeDeal(`Initech - shared concurrency ${n}`)));
       await eventually(async () => (await throttled()) > throttledBefore);
       busy = false;
       await otherIntegration;
@@ -208,14 +196,9 @@ describe('quote-to-cash on the local hub', () => {
   });
 
   it('reports a NetSuite outage that outlasts the retries, and a redrive completes the order once it is back', async () => {
-    const setOutage = (outage: boolean) =>
-      test.netsuite('/_sandbox/config', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ outage }),
-      });
+    const setOutage = (outage: boolean) => test.erp('netsuite').configure({ outage });
     await setOutage(true);
-    const opportunityId = await closeDeal('Acme - during outage');
+    const opportunityId = await closeDeal('Initech - during outage');
     const failed = await transactionReaching(test, opportunityId, 'NEEDS_ATTENTION');
     expect(failed.exceptionCode).toBe('SYSTEM_UNAVAILABLE');
     expect(failed.exceptionMessage).toMatch(/NetSuite/);

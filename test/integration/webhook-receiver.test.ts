@@ -11,7 +11,7 @@ let token: string;
 
 beforeAll(async () => {
   test = await startTestHub();
-  const endpoint = new URL(test.hub.salesforceEndpointUrl as string);
+  const endpoint = new URL(test.hub.webhookEndpoints.salesforce);
   token = endpoint.searchParams.get('token') as string;
   webhookUrl = `${endpoint.origin}${endpoint.pathname}`;
 });

@@ -12,24 +12,28 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BusinessException, ThrottledError, UnavailableError } from '../../functions/domain/errors';
 import type { ExceptionCode } from '../../functions/domain/exceptions';
 import { nameBasedId } from '../../functions/domain/ids';
-import { STATE_MACHINES_DIR } from '../../paths';
 import { LocalStepFunctions } from '../../local/stepfunctions/step-functions';
+import { STATE_MACHINES_DIR } from '../../paths';
 
 const TABLE = 'correlation';
 const FUNCTIONS = {
   LoadOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:load-order',
+  RouteOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:route-order',
   UpsertErpCustomerFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:upsert-erp-customer',
   CreateErpSalesOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:create-erp-order',
   WriteBackOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:write-back-order',
+  ShadowErpOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:shadow-erp-order',
 };
 const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:quote-to-cash';
 
-type Step = 'load' | 'upsert' | 'create' | 'writeBack';
+type Step = 'load' | 'route' | 'upsert' | 'create' | 'writeBack' | 'shadow';
 type Behaviour = (input: Record<string, unknown>) => Promise<unknown>;
 
 /** A stand-in ERP that, like NetSuite with external ids, never holds two orders for one opportunity. */
 const erpOrders = new Map<string, { erpOrderId: string; orderNumber: string; status: string }>();
-const calls: Record<Step, number> = { load: 0, upsert: 0, create: 0, writeBack: 0 };
+const calls: Record<Step, number> = { load: 0, route: 0, upsert: 0, create: 0, writeBack: 0, shadow: 0 };
+/** The input of each step's last call. */
+const inputs: Partial<Record<Step, Record<string, unknown>>> = {};
 const failures: Partial<Record<Step, Behaviour>> = {};
 
 const handlers: Record<Step, Behaviour> = {
@@ -39,7 +43,8 @@ const handlers: Record<Step, Behaviour> = {
     customer: { externalId: '001ACME', name: 'Acme' },
     lines: [{ sku: 'SKU-LAPTOP-14', quantity: 10 }],
   }),
-  upsert: async () => ({ erpCustomerId: '812', entityId: 'CUST0001' }),
+  route: async () => ({ target: 'netsuite', rule: 'default' }),
+  upsert: async () => ({ erpCustomerId: '812', customerNumber: 'CUST0001' }),
   create: async (input) => {
     const order = input.order as { externalId: string };
     const existing = erpOrders.get(order.externalId);
@@ -48,15 +53,20 @@ const handlers: Record<Step, Behaviour> = {
       erpOrderId: String(5000 + erpOrders.size),
       orderNumber: `SO${10000 + erpOrders.size}`,
       status: 'Pending Fulfillment',
+      system: 'netsuite',
+      erpTitle: 'NetSuite',
     };
     erpOrders.set(order.externalId, created);
     return created;
   },
   writeBack: async () => ({ updated: true }),
+  shadow: async () => ({ status: 'MATCH', shadowSystem: 'odoo', shadowOrderNumber: 'S00042', differences: 0 }),
 };
 
 const stepOf: Record<string, Step> = {
   [FUNCTIONS.LoadOrderFunctionArn]: 'load',
+  [FUNCTIONS.RouteOrderFunctionArn]: 'route',
+  [FUNCTIONS.ShadowErpOrderFunctionArn]: 'shadow',
   [FUNCTIONS.UpsertErpCustomerFunctionArn]: 'upsert',
   [FUNCTIONS.CreateErpSalesOrderFunctionArn]: 'create',
   [FUNCTIONS.WriteBackOrderFunctionArn]: 'writeBack',
@@ -98,6 +108,7 @@ beforeAll(async () => {
       const step = stepOf[arn];
       calls[step]++;
       const input = payload as Record<string, unknown>;
+      inputs[step] = input;
       return (failures[step] ?? handlers[step])(input);
     },
   });
@@ -129,7 +140,12 @@ function closedWonEvent(opportunityId = `006TEST${String(++sequence).padStart(11
       version: '0',
       source: 'hub.salesforce',
       'detail-type': 'opportunity.closed_won',
-      detail: { correlationId, subject: { type: 'opportunity', id: opportunityId }, eventVersion: 1 },
+      detail: {
+        correlationId,
+        source: { system: 'salesforce' },
+        subject: { type: 'opportunity', id: opportunityId },
+        eventVersion: 1,
+      },
     }),
   };
 }
@@ -156,11 +172,59 @@ describe('quote-to-cash state machine', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output as string)).toMatchObject({ orderNumber: expect.stringMatching(/^SO/) });
-    expect(calls).toEqual({ load: 1, upsert: 1, create: 1, writeBack: 1 });
+    expect(calls).toEqual({ load: 1, route: 1, upsert: 1, create: 1, writeBack: 1, shadow: 0 });
     const item = await summary(event.correlationId);
     expect(item?.status.S).toBe('COMPLETED');
+    expect(item?.crmSystem.S).toBe('salesforce');
     expect(item?.executionArn.S).toBe(execution.executionArn);
     expect(item?.erpOrderNumber.S).toBe(JSON.parse(execution.output as string).orderNumber);
+  });
+
+  it('asks the CRM the event came from and the ERP the route chose, and names that ERP on the deal', async () => {
+    failures.route = async () => ({ target: 'sap-s4hana', rule: 'dach' });
+    const execution = await run(closedWonEvent().input);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(inputs.load).toMatchObject({ crm: 'salesforce' });
+    expect(inputs.upsert).toMatchObject({ target: 'sap-s4hana' });
+    expect(inputs.create).toMatchObject({ target: 'sap-s4hana', erpCustomer: { erpCustomerId: '812' } });
+    expect(inputs.writeBack).toMatchObject({
+      crm: 'salesforce',
+      erpTitle: 'NetSuite',
+      orderNumber: expect.any(String),
+    });
+  });
+
+  it('writes the order to the shadow ERP after completing, without writing anything more to the CRM', async () => {
+    failures.route = async () => ({ target: 'netsuite', shadow: 'odoo', rule: 'nordics' });
+    const event = closedWonEvent();
+    const execution = await run(event.input);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls.shadow).toBe(1);
+    expect(calls.writeBack).toBe(1);
+    expect(inputs.shadow).toMatchObject({
+      target: 'netsuite',
+      shadow: 'odoo',
+      targetOrder: { orderNumber: expect.any(String) },
+    });
+    expect(JSON.parse(execution.output as string)).toMatchObject({ orderNumber: expect.stringMatching(/^SO/) });
+    expect((await summary(event.correlationId))?.status.S).toBe('COMPLETED');
+  });
+
+  it('completes the transaction when the shadow ERP stays unavailable, and marks the comparison missing', async () => {
+    failures.route = async () => ({ target: 'netsuite', shadow: 'odoo', rule: 'nordics' });
+    failures.shadow = async () => {
+      throw new UnavailableError('Odoo could not be reached');
+    };
+    const event = closedWonEvent();
+    const execution = await run(event.input);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls.shadow).toBe(9);
+    const item = await summary(event.correlationId);
+    expect(item?.status.S).toBe('COMPLETED');
+    expect(item?.shadowStatus.S).toBe('UNAVAILABLE');
   });
 
   it.each<[Step, string, ExceptionCode]>([
@@ -203,6 +267,19 @@ describe('quote-to-cash state machine', () => {
     expect(
       execution.history.filter((e) => e.type === 'StateRetried' && e.stateName === 'UpsertErpCustomer'),
     ).toHaveLength(2);
+  });
+
+  it('retries a step whose function ran out of time (Sandbox.Timedout), as every transient error', async () => {
+    let attempts = 0;
+    failures.create = async (input) => {
+      if (++attempts <= 1)
+        throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+      return handlers.create(input);
+    };
+    const execution = await run(closedWonEvent().input);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls.create).toBe(2);
   });
 
   it('fails with Hub.Unavailable once an unavailable system outlasts every retry', async () => {
@@ -268,7 +345,7 @@ describe('quote-to-cash state machine', () => {
 
     expect(redriven.status).toBe('SUCCEEDED');
     expect(redriven.redriveCount).toBe(1);
-    expect(calls).toEqual({ load: 1, upsert: 1, create: 2, writeBack: 1 });
+    expect(calls).toEqual({ load: 1, route: 1, upsert: 1, create: 2, writeBack: 1, shadow: 0 });
     expect(erpOrders.size).toBe(ordersBefore + 1);
     expect((await summary(event.correlationId))?.status.S).toBe('COMPLETED');
   });

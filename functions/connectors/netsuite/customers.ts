@@ -7,7 +7,6 @@ import type { ErpCustomer } from '../../ports/erp';
 import { NetSuiteApiError, type NetSuiteClient } from './client';
 import type { NetSuiteSettings } from './index';
 
-
 const customerRecord = z.object({
   id: z.string().min(1),
   entityId: z.string().optional(),
@@ -17,6 +16,8 @@ const customerRecord = z.object({
 
 /** NetSuite's own limit on companyName. */
 const COMPANY_NAME_LIMIT = 83;
+/** What NetSuite takes as an external id. */
+const EXTERNAL_ID = /^[A-Za-z0-9_-]+$/;
 
 export function toNetSuiteCustomer(customer: CustomerV1, settings: NetSuiteSettings) {
   const address = customer.billingAddress;
@@ -46,6 +47,12 @@ export async function upsertCustomer(
   customer: CustomerV1,
   settings: NetSuiteSettings,
 ): Promise<ErpCustomer> {
+  if (!EXTERNAL_ID.test(customer.externalId)) {
+    throw new BusinessException(
+      'ERP_CUSTOMER_REJECTED',
+      `Account id ${customer.externalId} cannot be a NetSuite external id (letters, digits, - and _ only).`,
+    );
+  }
   if (customer.name.length > COMPANY_NAME_LIMIT) {
     throw new BusinessException(
       'ERP_CUSTOMER_REJECTED',

@@ -22,9 +22,7 @@ const salesOrderDetail = salesOrderRecord.extend({
   currency: reference.optional(),
   total: z.number(),
   item: z.object({
-    items: z.array(
-      z.object({ item: reference, quantity: z.number(), rate: z.number(), amount: z.number() }),
-    ),
+    items: z.array(z.object({ item: reference, quantity: z.number(), rate: z.number(), amount: z.number() })),
   }),
 });
 

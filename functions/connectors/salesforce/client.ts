@@ -38,7 +38,9 @@ const tokenResponse = z.object({
   error_description: z.string().optional(),
 });
 
-const errorArray = z.array(z.object({ errorCode: z.string(), message: z.string(), fields: z.array(z.string()).optional() }));
+const errorArray = z.array(
+  z.object({ errorCode: z.string(), message: z.string(), fields: z.array(z.string()).optional() }),
+);
 
 interface Session {
   accessToken: string;
@@ -59,8 +61,7 @@ export class SalesforceClient {
   async query<T>(soql: string, record: z.ZodType<T>): Promise<T[]> {
     const pageSchema = queryPage(record);
     const where = `GET /query (${soql.split(' FROM ')[1]?.split(' ')[0] ?? 'query'})`;
-    const read = async (path: string) =>
-      parseValue(await this.request('GET', path), pageSchema, SYSTEM, where);
+    const read = async (path: string) => parseValue(await this.request('GET', path), pageSchema, SYSTEM, where);
     let page = await read(`/query?q=${encodeURIComponent(soql)}`);
     const records = [...page.records];
     while (!page.done && page.nextRecordsUrl) {

@@ -21,19 +21,26 @@ export const organizationName = z
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-export const currencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'currency must be a three-letter ISO code')
-  .refine((code) => CURRENCIES.has(code), { message: 'currency is not an ISO 4217 currency' });
+export const currencyCode = isoCode(/^[A-Z]{3}$/, 'currency must be a three-letter ISO code', (code) =>
+  CURRENCIES.has(code) ? undefined : 'currency is not an ISO 4217 currency',
+);
 
 const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
 
-export const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'country must be a two-letter ISO code such as DE or US')
-  .refine((code) => REGIONS.of(code) !== code, { message: 'country is not an ISO 3166 country code' });
+export const countryCode = isoCode(/^[A-Z]{2}$/, 'country must be a two-letter ISO code such as DE or US', (code) =>
+  REGIONS.of(code) !== code ? undefined : 'country is not an ISO 3166 country code',
+);
+
+/** A code of the right form that also exists: one message, the first that applies. */
+function isoCode(form: RegExp, formMessage: string, known: (code: string) => string | undefined) {
+  return z.string().superRefine((code, context) => {
+    const message = form.test(code) ? known(code) : formMessage;
+    if (message) context.addIssue({ code: 'custom', message });
+  });
+}
 
 /** At most `places` decimal places, as ERP quantity and amount fields hold. */
 export function decimalPlaces(places: number) {
-  return (value: number) => Number.isFinite(value) && Math.abs(Math.round(value * 10 ** places) - value * 10 ** places) < 1e-6;
+  return (value: number) =>
+    Number.isFinite(value) && Math.abs(Math.round(value * 10 ** places) - value * 10 ** places) < 1e-6;
 }

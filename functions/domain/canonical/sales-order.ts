@@ -34,7 +34,10 @@ export const salesOrderV1 = z.object({
   currency: currencyCode,
   organization: organizationV1.optional(),
   customer: customerV1,
-  lines: z.array(orderLineV1).min(1, 'the opportunity has no products').max(500, 'the opportunity has over 500 products'),
+  lines: z
+    .array(orderLineV1)
+    .min(1, 'the opportunity has no products')
+    .max(500, 'the opportunity has over 500 products'),
   total: z.number().nonnegative(),
 });
 

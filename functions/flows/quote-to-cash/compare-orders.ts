@@ -1,8 +1,9 @@
 // Field-by-field comparison of two ERPs' records of the same deal (shadow mode): what a cutover
 // team checks before moving a region to the new ERP. Only what both ERPs must agree on is
 // compared; numbers and keys that each ERP gives itself (order and customer numbers) are not.
-import type { ShadowDifference } from '../../stores/correlation-store';
+
 import type { ErpOrderDetail } from '../../ports/erp';
+import type { ShadowDifference } from '../../stores/correlation-store';
 
 const money = (value: number) => value.toFixed(2);
 
@@ -21,7 +22,11 @@ export function compareOrders(target: ErpOrderDetail, shadow: ErpOrderDetail): S
     const [a, b] = [target.lines[index], shadow.lines[index]];
     const label = `line ${index + 1}`;
     if (itemKey(a.itemName) !== itemKey(b.itemName)) {
-      differences.push({ field: `${label} item`, target: `${a.itemName} (${a.itemId})`, shadow: `${b.itemName} (${b.itemId})` });
+      differences.push({
+        field: `${label} item`,
+        target: `${a.itemName} (${a.itemId})`,
+        shadow: `${b.itemName} (${b.itemId})`,
+      });
     }
     check(`${label} quantity`, String(a.quantity), String(b.quantity));
     check(`${label} unit price`, money(a.unitPrice), money(b.unitPrice));
@@ -30,7 +35,7 @@ export function compareOrders(target: ErpOrderDetail, shadow: ErpOrderDetail): S
   return differences;
 }
 
-/** Item names as ERPs differ only in form: case, spacing, a leading "[code]" (Odoo's display name). */
+/** Item names as ERPs differ only in form: case, spacing, a leading "[code]" some ERPs put in display names. */
 function itemKey(name: string): string {
   return name
     .replace(/^\[[^\]]*\]\s*/, '')

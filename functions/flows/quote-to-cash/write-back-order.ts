@@ -1,10 +1,6 @@
 import type { CrmPort, OrderOutcome } from '../../ports/crm';
 
-export async function writeBackOrder(
-  crm: CrmPort,
-  dealId: string,
-  outcome: OrderOutcome,
-): Promise<{ updated: true }> {
+export async function writeBackOrder(crm: CrmPort, dealId: string, outcome: OrderOutcome): Promise<{ updated: true }> {
   await crm.deals.writeOrderOutcome(dealId, outcome);
   return { updated: true };
 }

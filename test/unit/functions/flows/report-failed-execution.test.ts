@@ -4,8 +4,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-import { SalesforceApiError, SalesforceClient } from '../../../../functions/connectors/salesforce/client';
-import { ThrottledError } from '../../../../functions/domain/errors';
+import { BusinessException, ThrottledError } from '../../../../functions/domain/errors';
 import { EXCEPTIONS } from '../../../../functions/domain/exceptions';
 import {
   classifyFailure,
@@ -14,6 +13,7 @@ import {
   reportFailedExecution,
 } from '../../../../functions/flows/report-failed-execution';
 import { logger } from '../../../../functions/platform/logger';
+import type { CrmPort, DealException } from '../../../../functions/ports/crm';
 import { CorrelationStore } from '../../../../functions/stores/correlation-store';
 
 const EXECUTION_ARN =
@@ -161,117 +161,25 @@ class FakeCorrelation extends CorrelationStore {
   }
 }
 
-class FakeCrm extends SalesforceClient {
-  readonly updates: { sObject: string; id: string; fields: Record<string, unknown> }[] = [];
+/** The CRM the deal was won in, recording what the reporter writes on the deal. */
+class FakeCrm implements CrmPort {
+  readonly system = 'salesforce';
+  readonly title = 'Salesforce';
+  readonly exceptions: { dealId: string; exception: DealException }[] = [];
 
-  constructor(private readonly failWith?: Error) {
-    super('unused-secret');
-  }
+  constructor(private readonly failWith?: Error) {}
 
-  override async update(sObject: string, id: string, fields: Record<string, unknown>): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    this.updates.push({ sObject, id, fields });
+  readonly deals: CrmPort['deals'] = {
+    loadClosedWon: () => Promise.reject(new Error('not used')),
+    writeOrderOutcome: () => Promise.reject(new Error('not used')),
+    writeException: async (dealId, exception) => {
+      if (this.failWith) throw this.failWith;
+      this.exceptions.push({ dealId, exception });
+    },
+  };
+
+  /** The deployment's CRMs: this one only. */
+  get connected() {
+    return async (system: string) => (system === this.system ? this : undefined);
   }
 }
-
-describe('reportFailedExecution', () => {
-  beforeEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  it('marks the transaction as needing attention and writes the exception on the opportunity', async () => {
-    const correlation = new FakeCorrelation(true);
-    const crm = new FakeCrm();
-    const explanation = `Customer 'Müller & Söhne GmbH' (NetSuite CUST00042) is on credit hold in NetSuite. ${EXCEPTIONS.CUSTOMER_ON_CREDIT_HOLD.action}`;
-
-    const result = await reportFailedExecution({ correlation, crm }, change());
-
-    expect(result).toEqual({ reported: true, code: 'CUSTOMER_ON_CREDIT_HOLD' });
-    expect(correlation.marked).toEqual([
-      {
-        correlationId: CORRELATION_ID,
-        executionArn: EXECUTION_ARN,
-        code: 'CUSTOMER_ON_CREDIT_HOLD',
-        message: explanation,
-      },
-    ]);
-    expect(crm.updates).toEqual([
-      {
-        sObject: 'Opportunity',
-        id: '0065g00000AbCdEAAZ',
-        fields: {
-          ERP_Sync_Status__c: 'Needs attention',
-          ERP_Sync_Message__c: `CUSTOMER_ON_CREDIT_HOLD: ${explanation}`,
-        },
-      },
-    ]);
-  });
-
-  it('writes nothing back when a newer execution has taken the transaction over', async () => {
-    const correlation = new FakeCorrelation(false);
-    const crm = new FakeCrm();
-
-    const result = await reportFailedExecution({ correlation, crm }, change({ status: 'ABORTED' }));
-
-    expect(result).toEqual({ reported: false, code: 'EXECUTION_ABORTED' });
-    expect(correlation.marked).toHaveLength(1);
-    expect(crm.updates).toEqual([]);
-  });
-
-  it('ignores an execution whose input has no correlation id, and logs it', async () => {
-    const correlation = new FakeCorrelation(true);
-    const crm = new FakeCrm();
-    const logged = vi.spyOn(logger, 'error');
-
-    const result = await reportFailedExecution({ correlation, crm }, change({ input: JSON.stringify({ detail: {} }) }));
-
-    expect(result).toEqual({ reported: false });
-    expect(correlation.marked).toEqual([]);
-    expect(crm.updates).toEqual([]);
-    expect(logged).toHaveBeenCalledWith('Failed execution has no correlation id in its input; nothing to report on', {
-      executionArn: EXECUTION_ARN,
-    });
-  });
-
-  it.each([
-    ['no input', null],
-    ['an input that is not JSON', '{"detail":'],
-  ])('ignores an execution with %s', async (_, input) => {
-    const correlation = new FakeCorrelation(true);
-
-    const result = await reportFailedExecution({ correlation, crm: new FakeCrm() }, change({ input }));
-
-    expect(result).toEqual({ reported: false });
-    expect(correlation.marked).toEqual([]);
-  });
-
-  it('records but writes nothing back for a transaction that did not start at a Salesforce opportunity', async () => {
-    const correlation = new FakeCorrelation(true);
-    const crm = new FakeCrm();
-    const input = executionInput({ source: { system: 'hubspot' }, subject: { type: 'deal', id: '9876' } });
-
-    const result = await reportFailedExecution({ correlation, crm }, change({ input }));
-
-    expect(result).toEqual({ reported: true, code: 'CUSTOMER_ON_CREDIT_HOLD' });
-    expect(correlation.marked).toHaveLength(1);
-    expect(crm.updates).toEqual([]);
-  });
-
-  it('fails with CRM_UPDATE_REJECTED when Salesforce refuses the write-back', async () => {
-    const refusal = new SalesforceApiError(400, [{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }]);
-    const correlation = new FakeCorrelation(true);
-
-    const failure = reportFailedExecution({ correlation, crm: new FakeCrm(refusal) }, change());
-
-    await expect(failure).rejects.toMatchObject({ name: 'CRM_UPDATE_REJECTED' });
-    expect(correlation.marked).toHaveLength(1);
-  });
-
-  it('lets a transient Salesforce failure through so the event is retried', async () => {
-    const throttled = new ThrottledError('Salesforce throttled PATCH /sobjects/Opportunity/0065g00000AbCdEAAZ (429)');
-
-    await expect(
-      reportFailedExecution({ correlation: new FakeCorrelation(true), crm: new FakeCrm(throttled) }, change()),
-    ).rejects.toBe(throttled);
-  });
-});

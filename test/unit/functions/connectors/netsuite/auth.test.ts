@@ -1,7 +1,7 @@
 import { constants, generateKeyPairSync, verify } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clientAssertion, requestToken, tokenUrl } from '../../../../../functions/connectors/netsuite/auth';
-import { BusinessException, UnavailableError } from '../../../../../functions/domain/errors';
+import { BusinessException, ThrottledError, UnavailableError } from '../../../../../functions/domain/errors';
 import { FakeHttp } from '../../support/fake-http';
 import { fixtureJson } from '../../support/fixtures';
 import { decodeJwt, integrationKeys, NETSUITE_ORIGIN, netSuiteCredentials, TOKEN_PATH } from '../../support/netsuite';
@@ -172,7 +172,20 @@ describe('requestToken', () => {
     });
   });
 
-  it.each([500, 503, 429])('reports HTTP %i from the token endpoint as Hub.Unavailable', async (status) => {
+  it('reports HTTP 429 from the token endpoint as Hub.Throttled, with the wait NetSuite asks for', async () => {
+    http.on('POST', TOKEN_PATH, {
+      status: 429,
+      headers: { 'retry-after': '7' },
+      json: fixtureJson('netsuite/error-concurrency-limit.json'),
+    });
+
+    const failure = requestToken(netSuiteCredentials(), NETSUITE_ORIGIN, SECRET_ID);
+
+    await expect(failure).rejects.toBeInstanceOf(ThrottledError);
+    await expect(failure).rejects.toMatchObject({ retryAfterSeconds: 7 });
+  });
+
+  it.each([500, 503])('reports HTTP %i from the token endpoint as Hub.Unavailable', async (status) => {
     http.on('POST', TOKEN_PATH, { status, json: fixtureJson('netsuite/error-unavailable.json') });
 
     const failure = requestToken(netSuiteCredentials(), NETSUITE_ORIGIN, SECRET_ID);

@@ -56,7 +56,8 @@ describe('NetSuiteClient.record', () => {
 
     const response = await new NetSuiteClient(SECRET_ID).record('GET', '/customer/3481');
 
-    expect(response).toEqual({ status: 200, createdId: undefined, body: fixtureJson('netsuite/customer.json') });
+    expect(response).toMatchObject({ status: 200, createdId: undefined });
+    expect(JSON.parse(response.response.text)).toEqual(fixtureJson('netsuite/customer.json'));
     const [call] = http.to('GET', CUSTOMER_PATH);
     expect(call.url.origin).toBe(NETSUITE_ORIGIN);
     expect(call.headers.authorization).toBe('Bearer token-1');
@@ -74,7 +75,8 @@ describe('NetSuiteClient.record', () => {
 
     const response = await new NetSuiteClient(SECRET_ID).record('POST', '/salesOrder', { externalId: 'X' });
 
-    expect(response).toEqual({ status: 204, createdId: '5123', body: undefined });
+    expect(response).toMatchObject({ status: 204, createdId: '5123' });
+    expect(response.response.text).toBe('');
     const [post] = http.to('POST', `${RECORD_PATH}/salesOrder`);
     expect(post.headers['content-type']).toBe('application/json');
     expect(JSON.parse(post.body ?? '')).toEqual({ externalId: 'X' });
@@ -118,7 +120,7 @@ describe('NetSuiteClient.record', () => {
 
     const response = await new NetSuiteClient(SECRET_ID).record('GET', '/customer/3481');
 
-    expect(response.body).toEqual({ id: '3481' });
+    expect(JSON.parse(response.response.text)).toEqual({ id: '3481' });
     expect(http.to('GET', CUSTOMER_PATH).map((r) => r.headers.authorization)).toEqual([
       'Bearer token-1',
       'Bearer token-2',

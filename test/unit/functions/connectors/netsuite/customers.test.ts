@@ -68,7 +68,7 @@ describe('upsertCustomer', () => {
 
     const result = await upsertCustomer(new NetSuiteClient(SECRET_ID), customer(), SETTINGS);
 
-    expect(result).toEqual({ erpCustomerId: '3481', entityId: 'CUST00042' });
+    expect(result).toEqual({ erpCustomerId: '3481', customerNumber: 'CUST00042' });
     const [put] = http.to('PUT', UPSERT_PATH);
     const body = JSON.parse(put.body ?? '');
     expect(Object.keys(body).sort()).toEqual(['addressBook', 'companyName', 'phone', 'subsidiary', 'url']);
@@ -99,7 +99,7 @@ describe('upsertCustomer', () => {
 
     const result = await upsertCustomer(new NetSuiteClient(SECRET_ID), customer(), SETTINGS);
 
-    expect(result).toEqual({ erpCustomerId: '3481', entityId: '3481' });
+    expect(result).toEqual({ erpCustomerId: '3481', customerNumber: '3481' });
   });
 
   it('stops with CUSTOMER_ON_CREDIT_HOLD when finance put the customer on hold', async () => {

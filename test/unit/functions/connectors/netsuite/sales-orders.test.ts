@@ -8,6 +8,7 @@ import { netSuiteCredentials, RECORD_PATH, TOKEN_PATH } from '../../support/nets
 import { salesOrder } from '../../support/orders';
 import { mockSecretsManager } from '../../support/secrets';
 
+const CUSTOMER = { erpCustomerId: '3481', customerNumber: 'CUST0042' };
 const SECRET_ID = 'hub/netsuite/api';
 const CREATE_PATH = `${RECORD_PATH}/salesOrder`;
 const BY_ID_PATH = `${RECORD_PATH}/salesOrder/5123`;
@@ -82,7 +83,11 @@ describe('createSalesOrder', () => {
   it('posts the order, then reads its number and status', async () => {
     http.on('POST', CREATE_PATH, created).on('GET', BY_ID_PATH, orderRecord);
 
-    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS);
+    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), {
+      order: salesOrder(),
+      customer: CUSTOMER,
+      itemIds: ITEM_IDS,
+    });
 
     expect(order).toEqual({ erpOrderId: '5123', orderNumber: 'SO1042', status: 'Pending Fulfillment' });
     const [post] = http.to('POST', CREATE_PATH);
@@ -94,7 +99,11 @@ describe('createSalesOrder', () => {
       .on('POST', CREATE_PATH, created)
       .on('GET', BY_ID_PATH, { status: 200, json: { id: '5123', tranId: 'SO1042' } });
 
-    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS);
+    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), {
+      order: salesOrder(),
+      customer: CUSTOMER,
+      itemIds: ITEM_IDS,
+    });
 
     expect(order.status).toBe('Unknown');
   });
@@ -102,7 +111,11 @@ describe('createSalesOrder', () => {
   it('returns the order already holding the external id instead of making a second one', async () => {
     http.on('POST', CREATE_PATH, refused('error-duplicate-record.json')).on('GET', BY_EXTERNAL_ID_PATH, orderRecord);
 
-    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS);
+    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), {
+      order: salesOrder(),
+      customer: CUSTOMER,
+      itemIds: ITEM_IDS,
+    });
 
     expect(order).toEqual({ erpOrderId: '5123', orderNumber: 'SO1042', status: 'Pending Fulfillment' });
     expect(http.to('POST', CREATE_PATH)).toHaveLength(1);
@@ -111,7 +124,11 @@ describe('createSalesOrder', () => {
   it('checks for an existing order when NetSuite accepts without a Location', async () => {
     http.on('POST', CREATE_PATH, { status: 204 }).on('GET', BY_EXTERNAL_ID_PATH, orderRecord);
 
-    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS);
+    const order = await createSalesOrder(new NetSuiteClient(SECRET_ID), {
+      order: salesOrder(),
+      customer: CUSTOMER,
+      itemIds: ITEM_IDS,
+    });
 
     expect(order.orderNumber).toBe('SO1042');
   });
@@ -119,7 +136,9 @@ describe('createSalesOrder', () => {
   it('reports ERP_ORDER_REJECTED when NetSuite accepts without a Location and no order exists', async () => {
     http.on('POST', CREATE_PATH, { status: 204 }).on('GET', BY_EXTERNAL_ID_PATH, notFound);
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('ERP_ORDER_REJECTED');
     expect(error.message).toBe('NetSuite accepted the order but returned no record location.');
@@ -128,7 +147,9 @@ describe('createSalesOrder', () => {
   it('names the product, NetSuite item and line of a refused item (errorPath item.items[1].item)', async () => {
     http.on('POST', CREATE_PATH, refused('error-invalid-item.json')).on('GET', BY_EXTERNAL_ID_PATH, notFound);
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('ERP_ITEM_REJECTED');
     expect(error.message).toBe(
@@ -141,7 +162,9 @@ describe('createSalesOrder', () => {
     body['o:errorDetails'][0]['o:errorPath'] = 'item';
     http.on('POST', CREATE_PATH, { status: 400, json: body }).on('GET', BY_EXTERNAL_ID_PATH, notFound);
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('ERP_ITEM_REJECTED');
     expect(error.message).toMatch(/^NetSuite refused an item: /);
@@ -150,7 +173,9 @@ describe('createSalesOrder', () => {
   it('reports a credit hold refusal as CUSTOMER_ON_CREDIT_HOLD', async () => {
     http.on('POST', CREATE_PATH, refused('error-credit-hold.json')).on('GET', BY_EXTERNAL_ID_PATH, notFound);
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('CUSTOMER_ON_CREDIT_HOLD');
     expect(error.message).toBe(
@@ -161,11 +186,13 @@ describe('createSalesOrder', () => {
   it('reports any other refusal as ERP_ORDER_REJECTED with NetSuite words', async () => {
     http.on('POST', CREATE_PATH, refused('error-invalid-date.json')).on('GET', BY_EXTERNAL_ID_PATH, notFound);
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('ERP_ORDER_REJECTED');
     expect(error.message).toBe(
-      'NetSuite refused the sales order for opportunity 0065g00000AbCdEAAZ: Error while accessing a resource. The transaction date falls in a closed accounting period.',
+      'NetSuite refused the sales order for CRM record 0065g00000AbCdEAAZ: Error while accessing a resource. The transaction date falls in a closed accounting period.',
     );
     expect(error.cause).toMatchObject({ name: 'NetSuiteApiError', status: 400 });
   });
@@ -173,7 +200,9 @@ describe('createSalesOrder', () => {
   it('reports CONNECTION_REJECTED when NetSuite refuses a fresh token too, without looking the order up', async () => {
     http.on('POST', CREATE_PATH, { status: 401, json: fixtureJson('netsuite/error-invalid-login.json') });
 
-    const error = await rejection(createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS));
+    const error = await rejection(
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
+    );
 
     expect(error.code).toBe('CONNECTION_REJECTED');
     expect(http.to('POST', TOKEN_PATH)).toHaveLength(2);
@@ -184,7 +213,7 @@ describe('createSalesOrder', () => {
     http.on('POST', CREATE_PATH, { status: 429, json: fixtureJson('netsuite/error-concurrency-limit.json') });
 
     await expect(
-      createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS),
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
     ).rejects.toBeInstanceOf(ThrottledError);
     expect(http.to('GET', BY_EXTERNAL_ID_PATH)).toHaveLength(0);
   });
@@ -193,7 +222,7 @@ describe('createSalesOrder', () => {
     http.on('POST', CREATE_PATH, { status: 503, json: fixtureJson('netsuite/error-unavailable.json') });
 
     await expect(
-      createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS),
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
     ).rejects.toBeInstanceOf(UnavailableError);
   });
 
@@ -203,7 +232,7 @@ describe('createSalesOrder', () => {
       .on('GET', BY_EXTERNAL_ID_PATH, { status: 503, json: fixtureJson('netsuite/error-unavailable.json') });
 
     await expect(
-      createSalesOrder(new NetSuiteClient(SECRET_ID), salesOrder(), '3481', ITEM_IDS),
+      createSalesOrder(new NetSuiteClient(SECRET_ID), { order: salesOrder(), customer: CUSTOMER, itemIds: ITEM_IDS }),
     ).rejects.toBeInstanceOf(UnavailableError);
   });
 });

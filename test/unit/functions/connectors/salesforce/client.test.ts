@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
 import { SalesforceApiError, SalesforceClient } from '../../../../../functions/connectors/salesforce/client';
 import { BusinessException, ThrottledError, UnavailableError } from '../../../../../functions/domain/errors';
 import { connectionRefused, FakeHttp, timedOut } from '../../support/fake-http';
@@ -10,6 +11,7 @@ const LOGIN_URL = 'https://acme.my.salesforce.com';
 const TOKEN_PATH = '/services/oauth2/token';
 const QUERY_PATH = '/services/data/v62.0/query';
 const OPPORTUNITY_PATH = '/services/data/v62.0/sobjects/Opportunity/0065g00000AbCdEAAZ';
+const ROW = z.looseObject({ Id: z.string() });
 const SOQL = "SELECT Id, Name FROM Opportunity WHERE Id = '0065g00000AbCdEAAZ'";
 
 const secrets = mockSecretsManager();
@@ -46,7 +48,7 @@ describe('SalesforceClient session', () => {
     http.on('POST', TOKEN_PATH, tokenAnswer('token-1')).on('GET', QUERY_PATH, rows);
     const client = new SalesforceClient(SECRET_ID);
 
-    const records = await client.query(SOQL);
+    const records = await client.query(SOQL, ROW);
 
     expect(records).toEqual([{ Id: '0065g00000AbCdEAAZ', Name: 'Deal' }]);
     const [login] = http.to('POST', TOKEN_PATH);
@@ -74,7 +76,7 @@ describe('SalesforceClient session', () => {
       })
       .on('GET', '/services/data/v61.0/query', rows);
 
-    await new SalesforceClient(SECRET_ID).query(SOQL);
+    await new SalesforceClient(SECRET_ID).query(SOQL, ROW);
 
     expect(http.requests.at(-1)?.url.origin).toBe('https://acme--uat.sandbox.my.salesforce.com');
   });
@@ -83,8 +85,8 @@ describe('SalesforceClient session', () => {
     http.on('POST', TOKEN_PATH, tokenAnswer('token-1')).on('GET', QUERY_PATH, rows);
     const client = new SalesforceClient(SECRET_ID);
 
-    await client.query(SOQL);
-    await client.query(SOQL);
+    await client.query(SOQL, ROW);
+    await client.query(SOQL, ROW);
 
     expect(http.to('POST', TOKEN_PATH)).toHaveLength(1);
     expect(http.to('GET', QUERY_PATH).map((r) => r.headers.authorization)).toEqual([
@@ -98,7 +100,7 @@ describe('SalesforceClient session', () => {
     http.on('POST', TOKEN_PATH, tokenAnswer('token-1')).on('GET', QUERY_PATH, rows);
     const client = new SalesforceClient(SECRET_ID);
 
-    await Promise.all([client.query(SOQL), client.query(SOQL), client.query(SOQL)]);
+    await Promise.all([client.query(SOQL, ROW), client.query(SOQL, ROW), client.query(SOQL, ROW)]);
 
     expect(http.to('POST', TOKEN_PATH)).toHaveLength(1);
     expect(http.to('GET', QUERY_PATH)).toHaveLength(3);
@@ -114,10 +116,21 @@ describe('SalesforceClient session', () => {
       })
       .on('GET', nextPath, { status: 200, json: { totalSize: 3, done: true, records: [{ Id: 'c' }] } });
 
-    const records = await new SalesforceClient(SECRET_ID).query<{ Id: string }>(SOQL);
+    const records = await new SalesforceClient(SECRET_ID).query(SOQL, ROW);
 
     expect(records.map((r) => r.Id)).toEqual(['a', 'b', 'c']);
     expect(http.to('GET', nextPath)).toHaveLength(1);
+  });
+
+  it('reports a query answer without records as SYSTEM_RESPONSE_INVALID, naming the field', async () => {
+    http.on('POST', TOKEN_PATH, tokenAnswer('token-1')).on('GET', QUERY_PATH, { status: 200, json: { done: true } });
+
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
+
+    expect(error.name).toBe('SYSTEM_RESPONSE_INVALID');
+    expect(error.message).toMatch(
+      /^Salesforce answered GET \/query \(Opportunity\) in a form the hub does not understand \(records: /,
+    );
   });
 
   it('logs in again once when Salesforce says the session expired, and repeats the call', async () => {
@@ -126,7 +139,7 @@ describe('SalesforceClient session', () => {
       .on('GET', QUERY_PATH, errorAnswer(401, 'error-invalid-session.json'), rows);
     const client = new SalesforceClient(SECRET_ID);
 
-    const records = await client.query(SOQL);
+    const records = await client.query(SOQL, ROW);
 
     expect(records).toHaveLength(1);
     expect(http.to('POST', TOKEN_PATH)).toHaveLength(2);
@@ -141,7 +154,7 @@ describe('SalesforceClient session', () => {
       .on('POST', TOKEN_PATH, tokenAnswer('token-1'), tokenAnswer('token-2'))
       .on('GET', QUERY_PATH, errorAnswer(401, 'error-invalid-session.json'));
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error).toBeInstanceOf(BusinessException);
     expect(error.name).toBe('CONNECTION_REJECTED');
@@ -154,7 +167,7 @@ describe('SalesforceClient session', () => {
   it('reports a refused login as CONNECTION_REJECTED naming the reason and the secret', async () => {
     http.on('POST', TOKEN_PATH, errorAnswer(400, 'token-error.json'));
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error.name).toBe('CONNECTION_REJECTED');
     expect(error.message).toBe(
@@ -166,7 +179,7 @@ describe('SalesforceClient session', () => {
   it('treats a 200 login answer without token or instance URL as a refusal', async () => {
     http.on('POST', TOKEN_PATH, { status: 200, json: { access_token: 'token-1' } });
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error.name).toBe('CONNECTION_REJECTED');
     expect(error.message).toContain('(200: no reason given)');
@@ -178,15 +191,15 @@ describe('SalesforceClient session', () => {
       .on('GET', QUERY_PATH, rows);
     const client = new SalesforceClient(SECRET_ID);
 
-    await expect(client.query(SOQL)).rejects.toThrow(BusinessException);
-    await expect(client.query(SOQL)).resolves.toHaveLength(1);
+    await expect(client.query(SOQL, ROW)).rejects.toThrow(BusinessException);
+    await expect(client.query(SOQL, ROW)).resolves.toHaveLength(1);
     expect(http.to('POST', TOKEN_PATH)).toHaveLength(2);
   });
 
   it('reports a failing token endpoint as unavailable, not as refused credentials', async () => {
     http.on('POST', TOKEN_PATH, { status: 503, text: 'Service Unavailable' });
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toBe('Salesforce failed POST /services/oauth2/token with HTTP 503');
@@ -195,9 +208,11 @@ describe('SalesforceClient session', () => {
   it('names the missing keys of a malformed secret', async () => {
     secrets.put(SECRET_ID, { loginUrl: LOGIN_URL, clientId: 'id' });
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
-    expect(error.message).toBe('Secret hub/salesforce/api does not have the expected JSON keys (clientSecret)');
+    expect(error.message).toBe(
+      'Secret hub/salesforce/api does not have the expected JSON keys (clientSecret); put the JSON the README shows for this system.',
+    );
     expect(http.requests).toHaveLength(0);
   });
 });
@@ -220,7 +235,7 @@ describe('SalesforceClient answers', () => {
   it('turns 429 into Hub.Throttled', async () => {
     http.on('GET', QUERY_PATH, { status: 429, text: '' });
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error).toBeInstanceOf(ThrottledError);
     expect(error.name).toBe('Hub.Throttled');
@@ -240,7 +255,7 @@ describe('SalesforceClient answers', () => {
   it('turns a refused connection into Hub.Unavailable naming the cause', async () => {
     http.on('GET', QUERY_PATH, connectionRefused());
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error.name).toBe('Hub.Unavailable');
     expect(error.message).toBe('Salesforce could not be reached (GET /services/data/v62.0/query: ECONNREFUSED)');
@@ -249,18 +264,18 @@ describe('SalesforceClient answers', () => {
   it('turns a timeout into Hub.Unavailable saying how long it waited', async () => {
     http.on('GET', QUERY_PATH, timedOut());
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error.name).toBe('Hub.Unavailable');
     expect(error.message).toBe(
-      'Salesforce could not be reached (GET /services/data/v62.0/query: no answer within 20000 ms)',
+      'Salesforce could not be reached (GET /services/data/v62.0/query: no answer within 15000 ms)',
     );
   });
 
   it('turns the daily API limit into CRM_API_LIMIT_REACHED', async () => {
     http.on('GET', QUERY_PATH, errorAnswer(403, 'error-request-limit-daily.json'));
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error).toBeInstanceOf(BusinessException);
     expect(error.name).toBe('CRM_API_LIMIT_REACHED');
@@ -270,7 +285,7 @@ describe('SalesforceClient answers', () => {
   it('turns the concurrent-request limit into Hub.Throttled, which is retried soon', async () => {
     http.on('GET', QUERY_PATH, errorAnswer(403, 'error-request-limit-concurrent.json'));
 
-    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL));
+    const error = await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW));
 
     expect(error).toBeInstanceOf(ThrottledError);
     expect(error.message).toContain('ConcurrentPerOrgLongTxn Limit exceeded.');
@@ -292,12 +307,12 @@ describe('SalesforceClient answers', () => {
     );
   });
 
-  it('keeps a 4xx body that is not an error array as an UNKNOWN error', async () => {
+  it('keeps a 4xx body that is not an error array as an error named by its status', async () => {
     http.on('GET', QUERY_PATH, { status: 404, text: 'The requested resource does not exist' });
 
-    const error = (await failure(new SalesforceClient(SECRET_ID).query(SOQL))) as SalesforceApiError;
+    const error = (await failure(new SalesforceClient(SECRET_ID).query(SOQL, ROW))) as SalesforceApiError;
 
     expect(error).toBeInstanceOf(SalesforceApiError);
-    expect(error.errors).toEqual([{ errorCode: 'UNKNOWN', message: 'The requested resource does not exist' }]);
+    expect(error.errors).toEqual([{ errorCode: 'HTTP_404', message: 'The requested resource does not exist' }]);
   });
 });

@@ -24,13 +24,17 @@ class RecordingSalesforce extends SalesforceClient {
 
 describe('orderSyncedFields', () => {
   it('sets the ERP order number and status, Synced, and a message naming order and ERP', () => {
-    const fields = orderSyncedFields({ erp: 'netsuite', orderNumber: 'SO1042', orderStatus: 'Pending Fulfillment' });
+    const fields = orderSyncedFields({
+      erpTitle: 'NetSuite',
+      orderNumber: 'SO1042',
+      orderStatus: 'Pending Fulfillment',
+    });
 
     expect(fields).toEqual({
       ERP_Order_Number__c: 'SO1042',
       ERP_Order_Status__c: 'Pending Fulfillment',
       ERP_Sync_Status__c: 'Synced',
-      ERP_Sync_Message__c: 'Sales order SO1042 created in netsuite.',
+      ERP_Sync_Message__c: 'Sales order SO1042 created in NetSuite.',
     });
   });
 });
@@ -68,7 +72,7 @@ describe('needsAttentionFields', () => {
 
   it('truncates the synced message too when an order number is very long', () => {
     const message = orderSyncedFields({
-      erp: 'netsuite',
+      erpTitle: 'NetSuite',
       orderNumber: 'N'.repeat(300),
       orderStatus: 'Open',
     }).ERP_Sync_Message__c;

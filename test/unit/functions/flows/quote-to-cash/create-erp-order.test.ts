@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NetSuiteClient } from '../../../../../functions/connectors/netsuite/client';
+import { connector } from '../../../../../functions/connectors/netsuite';
 import { BusinessException } from '../../../../../functions/domain/errors';
-import { createErpOrder, ERP_SYSTEM } from '../../../../../functions/flows/quote-to-cash/create-erp-order';
+import { createErpOrder } from '../../../../../functions/flows/quote-to-cash/create-erp-order';
 import { ItemMappingStore } from '../../../../../functions/stores/item-mapping-store';
 import { FakeHttp } from '../../support/fake-http';
 import { fixtureJson } from '../../support/fixtures';
@@ -10,6 +10,8 @@ import { salesOrder } from '../../support/orders';
 import { mockSecretsManager } from '../../support/secrets';
 
 const SECRET_ID = 'hub/netsuite/api';
+const CUSTOMER = { erpCustomerId: '3481', customerNumber: 'CUST0042' };
+const netsuite = () => connector.create({ system: 'netsuite', secretId: SECRET_ID, settings: { subsidiaryId: '1' } });
 
 /** The mapping table as a map; records what it was asked. */
 class FakeItemMappings extends ItemMappingStore {
@@ -46,10 +48,15 @@ describe('createErpOrder', () => {
   it('resolves every product in the netsuite mapping and creates the order with those items', async () => {
     const items = new FakeItemMappings({ 'SKU-LAPTOP-14': '1201', 'SKU-DOCK-USB4': '1202', 'SVC-ONBOARD': '1301' });
 
-    const order = await createErpOrder({ erp: new NetSuiteClient(SECRET_ID), items }, salesOrder(), '3481');
+    const order = await createErpOrder({ erp: netsuite(), items }, salesOrder(), CUSTOMER);
 
-    expect(order).toEqual({ erpOrderId: '5123', orderNumber: 'SO1042', status: 'Pending Fulfillment' });
-    expect(ERP_SYSTEM).toBe('netsuite');
+    expect(order).toEqual({
+      erpOrderId: '5123',
+      orderNumber: 'SO1042',
+      status: 'Pending Fulfillment',
+      system: 'netsuite',
+      erpTitle: 'NetSuite',
+    });
     expect(items.lookups).toEqual([{ system: 'netsuite', skus: ['SKU-LAPTOP-14', 'SKU-DOCK-USB4', 'SVC-ONBOARD'] }]);
     const body = JSON.parse(http.to('POST', `${RECORD_PATH}/salesOrder`)[0].body ?? '');
     expect(body.entity).toEqual({ id: '3481' });
@@ -59,13 +66,13 @@ describe('createErpOrder', () => {
   it('refuses with PRODUCT_NOT_MAPPED listing every unmapped line, and calls NetSuite not at all', async () => {
     const items = new FakeItemMappings({ 'SKU-LAPTOP-14': '1201' });
 
-    const failure = createErpOrder({ erp: new NetSuiteClient(SECRET_ID), items }, salesOrder(), '3481');
+    const failure = createErpOrder({ erp: netsuite(), items }, salesOrder(), CUSTOMER);
 
     await expect(failure).rejects.toBeInstanceOf(BusinessException);
     await expect(failure).rejects.toMatchObject({
       name: 'PRODUCT_NOT_MAPPED',
       message:
-        "Opportunity 'Müller & Söhne - Laptop refresh' (0065g00000AbCdEAAZ) sells SKU-DOCK-USB4 (line 2, 'USB4 Docking Station'), SVC-ONBOARD (line 3, 'Onboarding days') with no NetSuite item mapping.",
+        "Deal 'Müller & Söhne - Laptop refresh' (0065g00000AbCdEAAZ) sells SKU-DOCK-USB4 (line 2, 'USB4 Docking Station'), SVC-ONBOARD (line 3, 'Onboarding days') with no NetSuite item mapping (system netsuite).",
     });
     expect(http.requests).toHaveLength(0);
   });
@@ -75,10 +82,10 @@ describe('createErpOrder', () => {
     order.lines.push({ lineNumber: 4, sku: 'SKU-DOCK-USB4', description: 'Spare docks', quantity: 5, unitPrice: 249 });
     const items = new FakeItemMappings({ 'SKU-LAPTOP-14': '1201', 'SVC-ONBOARD': '1301' });
 
-    const failure = createErpOrder({ erp: new NetSuiteClient(SECRET_ID), items }, order, '3481');
+    const failure = createErpOrder({ erp: netsuite(), items }, order, CUSTOMER);
 
     await expect(failure).rejects.toThrow(
-      "sells SKU-DOCK-USB4 (line 2, 'USB4 Docking Station'), SKU-DOCK-USB4 (line 4, 'Spare docks') with no NetSuite item mapping.",
+      "sells SKU-DOCK-USB4 (line 2, 'USB4 Docking Station'), SKU-DOCK-USB4 (line 4, 'Spare docks') with no NetSuite item mapping (system netsuite).",
     );
   });
 });
