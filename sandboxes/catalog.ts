@@ -85,6 +85,15 @@ export const CATALOG_ACCOUNTS: readonly CatalogAccount[] = [
     // Finance put this customer on credit hold in the ERPs.
     erp: { onCreditHold: true },
   },
+  {
+    salesforceId: '0015g00000VANDLAA5',
+    name: 'Vandelay Industries SARL',
+    billingStreet: '12 Rue de la Paix',
+    billingCity: 'Paris',
+    billingPostalCode: '75002',
+    billingCountry: 'FR',
+    phone: '+33 1 55 55 01 30',
+  },
 ];
 
 /** The products the ERPs sell, each sandbox numbering them its own way. */
