@@ -16,6 +16,8 @@ export interface SandboxResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Close the connection instead of answering: the work is done, the answer is lost on the way. */
+  drop?: boolean;
 }
 
 export type Route = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
@@ -152,6 +154,10 @@ async function respond(router: Router, req: IncomingMessage, res: ServerResponse
       error instanceof BodyTooLarge
         ? text(413, 'Request Entity Too Large')
         : text(500, `Sandbox error: ${(error as Error).message}`);
+  }
+  if (result.drop) {
+    res.socket?.destroy();
+    return;
   }
   res.writeHead(result.status, result.headers ?? {});
   res.end(result.body ?? '');

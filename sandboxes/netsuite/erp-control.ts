@@ -59,8 +59,8 @@ export function netSuiteControl(ctx: {
       store.state.tokenSecret = randomBytes(32).toString('base64url');
       store.changed();
     },
-    configure: ({ latencyMs, concurrencyLimit, outage }) => ({
-      ...ctx.governance.configure({ latencyMs, concurrencyLimit, outage } as Partial<GovernanceConfig>),
+    configure: ({ latencyMs, concurrencyLimit, outage, dropNextCreates }) => ({
+      ...ctx.governance.configure({ latencyMs, concurrencyLimit, outage, dropNextCreates } as Partial<GovernanceConfig>),
     }),
     requests: () => ctx.governance.requests(),
     clearRequests: () => ctx.governance.clearRequests(),

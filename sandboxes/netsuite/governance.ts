@@ -8,6 +8,8 @@ export interface GovernanceConfig {
   latencyMs: number;
   concurrencyLimit: number;
   outage: boolean;
+  /** The next this many record creates (POST) are committed, but their answers are lost. */
+  dropNextCreates: number;
 }
 
 export interface GovernanceStats {
@@ -63,7 +65,12 @@ export class Governance {
     this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
     try {
       // The slot is held through the latency, as a slow real request would hold it.
-      return await this.delayed(next);
+      const response = await this.delayed(next);
+      if (req.method === 'POST' && response.status < 300 && this.config.dropNextCreates > 0) {
+        this.config.dropNextCreates -= 1;
+        return { ...response, drop: true };
+      }
+      return response;
     } finally {
       this.inFlight -= 1;
     }
@@ -105,4 +112,7 @@ export function validateConfig(config: GovernanceConfig): void {
     throw new Error('concurrencyLimit must be an integer >= 1');
   }
   if (typeof config.outage !== 'boolean') throw new Error('outage must be a boolean');
+  if (!Number.isInteger(config.dropNextCreates) || config.dropNextCreates < 0) {
+    throw new Error('dropNextCreates must be an integer >= 0');
+  }
 }

@@ -85,6 +85,7 @@ function initialConfig(options: NetSuiteSandboxOptions): GovernanceConfig {
     latencyMs: options.latencyMs ?? 0,
     concurrencyLimit: options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT,
     outage: options.outage ?? false,
+    dropNextCreates: 0,
   };
   validateConfig(config);
   return config;
