@@ -1,10 +1,12 @@
 // Runs the template's Lambda functions on this machine: each function gets a pool of execution
 // environments (worker threads) that load its bundled code from the cloud assembly, with the
 // function's own environment variables and timeout.
+
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { LAMBDA_TIMEOUT_ERROR } from '../../functions/domain/errors';
 import type { LambdaError, WorkerReply, WorkerSetup } from './protocol';
 
 export interface LocalFunction {
@@ -305,7 +307,7 @@ class Environment {
         void this.worker.terminate();
         reject(
           new FunctionError({
-            errorType: 'Sandbox.Timedout',
+            errorType: LAMBDA_TIMEOUT_ERROR,
             errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
             trace: [],
           }),
