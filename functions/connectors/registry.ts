@@ -64,7 +64,9 @@ function adapters<P>(kind: Connector['kind'], create: (connector: Connector, con
       adapter = (async () => {
         const connection = connectionFromEnv(system);
         const connector = await loadConnector(system);
-        if (connector.kind !== kind) throw new UnknownSystemError(`${connector.title} is not an ${kind.toUpperCase()}`);
+        if (connector.kind !== kind) {
+          throw new UnknownSystemError(`${connector.title} is not ${kind === 'erp' ? 'an ERP' : 'a CRM'}`);
+        }
         return create(connector, { ...connection, settings: connector.settings.parse(connection.settings) });
       })();
       adapter.catch(() => cache.delete(system));

@@ -166,26 +166,34 @@ export class CorrelationStore {
    * whatever the routing says by now. Returns the route in force.
    */
   async recordRoute(correlationId: string, route: Route): Promise<Route> {
-    const result = await this.write(() =>
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: summaryKey(correlationId),
-          UpdateExpression: `SET targetSystem = if_not_exists(targetSystem, :target), routingRule = if_not_exists(routingRule, :rule)${route.shadow ? ', shadowSystem = if_not_exists(shadowSystem, :shadow)' : ''}, updatedAt = :at`,
-          ExpressionAttributeValues: {
-            ':target': route.target,
-            ':rule': route.rule,
-            ':at': new Date().toISOString(),
-            ...(route.shadow ? { ':shadow': route.shadow } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    const stored = result.Attributes ?? {};
+    try {
+      await this.write(() =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: summaryKey(correlationId),
+            UpdateExpression: `SET targetSystem = :target, routingRule = :rule${route.shadow ? ', shadowSystem = :shadow' : ''}, updatedAt = :at`,
+            // The route is kept whole: a shadow is never added to, or taken from, an earlier route.
+            ConditionExpression: 'attribute_not_exists(targetSystem)',
+            ExpressionAttributeValues: {
+              ':target': route.target,
+              ':rule': route.rule,
+              ':at': new Date().toISOString(),
+              ...(route.shadow ? { ':shadow': route.shadow } : {}),
+            },
+          }),
+        ),
+      );
+      return route;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const stored = await this.getSummary(correlationId);
+    if (!stored?.targetSystem)
+      throw new UnavailableError(`The route of transaction ${correlationId} could not be read back`);
     return {
-      target: stored.targetSystem ?? route.target,
-      rule: stored.routingRule ?? route.rule,
+      target: stored.targetSystem,
+      rule: stored.routingRule ?? 'unknown',
       ...(stored.shadowSystem ? { shadow: stored.shadowSystem } : {}),
     };
   }

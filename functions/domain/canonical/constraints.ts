@@ -26,9 +26,14 @@ export const currencyCode = isoCode(/^[A-Z]{3}$/, 'currency must be a three-lett
 );
 
 const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
+/**
+ * Codes Intl names that ISO 3166-1 assigns to no country: user-assigned (QM-QZ, XA-XZ, ZZ, AA)
+ * and exceptionally reserved ones (EU, EZ, UN, UK, AC, CP, DG, EA, IC, TA).
+ */
+const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-Z]|ZZ|EU|EZ|UN|UK|AC|CP|DG|EA|IC|TA)$/;
 
 export const countryCode = isoCode(/^[A-Z]{2}$/, 'country must be a two-letter ISO code such as DE or US', (code) =>
-  REGIONS.of(code) !== code ? undefined : 'country is not an ISO 3166 country code',
+  REGIONS.of(code) !== code && !NOT_COUNTRIES.test(code) ? undefined : 'country is not an ISO 3166 country code',
 );
 
 /** A code of the right form that also exists: one message, the first that applies. */
@@ -41,6 +46,7 @@ function isoCode(form: RegExp, formMessage: string, known: (code: string) => str
 
 /** At most `places` decimal places, as ERP quantity and amount fields hold. */
 export function decimalPlaces(places: number) {
+  // Rounded to `places` it is the same double, up to the last bits of its own precision.
   return (value: number) =>
-    Number.isFinite(value) && Math.abs(Math.round(value * 10 ** places) - value * 10 ** places) < 1e-6;
+    Number.isFinite(value) && Math.abs(Number(value.toFixed(places)) - value) <= 4 * Number.EPSILON * Math.abs(value);
 }

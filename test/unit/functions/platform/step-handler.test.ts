@@ -9,8 +9,11 @@ vi.hoisted(() => {
 });
 
 import { BusinessException, UnavailableError } from '../../../../functions/domain/errors';
+import { RESERVED_MS } from '../../../../functions/platform/deadline';
+import { send } from '../../../../functions/platform/http';
 import { logger } from '../../../../functions/platform/logger';
 import { InvalidStepInputError, stepHandler } from '../../../../functions/platform/step-handler';
+import { FakeHttp, timedOut } from '../support/fake-http';
 import { lambdaContext } from '../support/lambda-context';
 
 const TABLE = 'hub-correlation';
@@ -158,5 +161,59 @@ describe('stepHandler', () => {
     await handler(validInput, lambdaContext());
 
     expect(appended).toHaveBeenCalledWith({ correlationId: CORRELATION_ID, step: 'create-erp-order' });
+  });
+});
+
+describe('stepHandler deadline', () => {
+  let http: FakeHttp;
+
+  beforeEach(() => {
+    // Date only: the time left is exact, the timeout signal still runs on real timers.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-22T08:30:00.000Z'));
+    http = new FakeHttp().install();
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  const callNetSuite = () =>
+    createOrderStep(async () => {
+      await send({ system: 'NetSuite', method: 'POST', url: 'https://ns.example/services/rest/record/v1/salesOrder' });
+      return { erpOrderId: '5123', orderNumber: 'SO1042' };
+    });
+
+  it('bounds a vendor call made in the step by the remaining time of the invocation, less the reserve', async () => {
+    http.on('POST', '/services/rest/record/v1/salesOrder', timedOut());
+
+    const failure = callNetSuite()(validInput, lambdaContext(RESERVED_MS + 4_000));
+
+    await expect(failure).rejects.toMatchObject({
+      name: 'Hub.Unavailable',
+      message: 'NetSuite could not be reached (POST /services/rest/record/v1/salesOrder: no answer within 4000 ms)',
+    });
+    expect(http.requests).toHaveLength(1);
+  });
+
+  it('does not call the vendor when the invocation has no time left for it, and records the failure', async () => {
+    http.on('POST', '/services/rest/record/v1/salesOrder', { status: 204 });
+
+    const failure = callNetSuite()(validInput, lambdaContext(RESERVED_MS + 100));
+
+    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
+    await expect(failure).rejects.toThrow(
+      'NetSuite was not called (POST /services/rest/record/v1/salesOrder): this attempt ran out of time',
+    );
+    expect(http.requests).toHaveLength(0);
+    const [items] = recorded();
+    expect(items[0]).toMatchObject({ outcome: 'FAILED', error: 'Hub.Unavailable' });
+  });
+
+  it('gives a step with time to spare the default timeout of a call', async () => {
+    http.on('POST', '/services/rest/record/v1/salesOrder', timedOut());
+
+    await expect(callNetSuite()(validInput, lambdaContext(900_000))).rejects.toThrow('no answer within 15000 ms');
   });
 });

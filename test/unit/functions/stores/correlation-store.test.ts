@@ -301,3 +301,218 @@ describe('CorrelationStore reads', () => {
     });
   });
 });
+
+/**
+ * The summary item as DynamoDB keeps it: applies the SET clauses of an UpdateItem (plain values
+ * and if_not_exists) to `stored` and answers ALL_NEW.
+ */
+function summaryItem(stored: Record<string, unknown>) {
+  documents.on(UpdateCommand).callsFake((input) => {
+    const values = input.ExpressionAttributeValues ?? {};
+    for (const clause of String(input.UpdateExpression)
+      .replace(/^SET /, '')
+      .split(/, (?=\w+ = )/)) {
+      const [name, expression] = clause.split(' = ');
+      const ifNotExists = /^if_not_exists\((\w+), (:\w+)\)$/.exec(expression);
+      if (!ifNotExists) stored[name] = values[expression];
+      else if (stored[ifNotExists[1]] === undefined) stored[name] = values[ifNotExists[2]];
+    }
+    return { Attributes: { ...summaryKey(CORRELATION_ID), ...stored } };
+  });
+  return stored;
+}
+
+describe('CorrelationStore.recordRoute', () => {
+  function conditionFailedWith(stored: Record<string, unknown>) {
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({ Item: { ...summaryKey(CORRELATION_ID), status: 'IN_PROGRESS', ...stored } });
+  }
+
+  it('records the route on a transaction routed for the first time, in one conditional write', async () => {
+    documents.on(UpdateCommand).resolves({});
+
+    const route = await store().recordRoute(CORRELATION_ID, { target: 'netsuite', rule: 'default' });
+
+    expect(route).toEqual({ target: 'netsuite', rule: 'default' });
+    const calls = documents.commandCalls(UpdateCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `txn#${CORRELATION_ID}`, sk: 'summary' },
+      UpdateExpression: 'SET targetSystem = :target, routingRule = :rule, updatedAt = :at',
+      ConditionExpression: 'attribute_not_exists(targetSystem)',
+      ExpressionAttributeValues: { ':target': 'netsuite', ':rule': 'default', ':at': NOW.toISOString() },
+    });
+    expect(documents.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('records the shadow with the route', async () => {
+    documents.on(UpdateCommand).resolves({});
+
+    const route = await store().recordRoute(CORRELATION_ID, { target: 'sap-s4hana', shadow: 'netsuite', rule: 'dach' });
+
+    expect(route).toEqual({ target: 'sap-s4hana', shadow: 'netsuite', rule: 'dach' });
+    const update = documents.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(update.UpdateExpression).toBe(
+      'SET targetSystem = :target, routingRule = :rule, shadowSystem = :shadow, updatedAt = :at',
+    );
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':shadow': 'netsuite' });
+  });
+
+  it('returns the route an earlier execution recorded, not the one asked for', async () => {
+    conditionFailedWith({ targetSystem: 'netsuite', routingRule: 'default' });
+
+    const route = await store().recordRoute(CORRELATION_ID, { target: 'sap-s4hana', rule: 'dach' });
+
+    expect(route).toEqual({ target: 'netsuite', rule: 'default' });
+    expect(documents.commandCalls(GetCommand)[0].args[0].input).toMatchObject({ ConsistentRead: true });
+  });
+
+  it('keeps the shadow an earlier execution recorded', async () => {
+    conditionFailedWith({ targetSystem: 'sap-s4hana', routingRule: 'dach', shadowSystem: 'netsuite' });
+
+    const route = await store().recordRoute(CORRELATION_ID, { target: 'odoo', shadow: 'business-central', rule: 'x' });
+
+    expect(route).toEqual({ target: 'sap-s4hana', shadow: 'netsuite', rule: 'dach' });
+  });
+
+  it('keeps the first route whole: no shadow from a later routing is added to it, least of all its own target', async () => {
+    conditionFailedWith({ targetSystem: 'netsuite', routingRule: 'default' });
+
+    const route = await store().recordRoute(CORRELATION_ID, { target: 'sap-s4hana', shadow: 'netsuite', rule: 'dach' });
+
+    expect(route).toEqual({ target: 'netsuite', rule: 'default' });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('turns a DynamoDB failure into Hub.Unavailable', async () => {
+    documents.on(UpdateCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+
+    await expect(store().recordRoute(CORRELATION_ID, { target: 'netsuite', rule: 'default' })).rejects.toMatchObject({
+      name: 'Hub.Unavailable',
+      message: 'The correlation table could not be written (InternalServerError)',
+    });
+  });
+});
+
+describe('CorrelationStore.recordShadowComparison', () => {
+  const comparison = {
+    correlationId: CORRELATION_ID,
+    crmReference: '0065g00000AbCdEAAZ',
+    targetSystem: 'netsuite',
+    targetOrderNumber: 'SO1042',
+    shadowSystem: 'sap-s4hana',
+    shadowOrderNumber: '4711',
+    status: 'DIFFERENT' as const,
+    differences: [{ field: 'total', target: '52375.00', shadow: '52000.00' }],
+    at: '2026-11-22T08:29:59.000Z',
+  };
+
+  it('writes the comparison on the transaction and in the shadow ERP list in one batch, then its status on the summary', async () => {
+    documents.on(BatchWriteCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+
+    await store().recordShadowComparison(comparison);
+
+    const batches = documents.commandCalls(BatchWriteCommand);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].args[0].input.RequestItems).toEqual({
+      [TABLE]: [
+        { PutRequest: { Item: { pk: `txn#${CORRELATION_ID}`, sk: 'shadow', ...comparison } } },
+        {
+          PutRequest: {
+            Item: { pk: 'shadow#sap-s4hana', sk: `2026-11-22T08:29:59.000Z#${CORRELATION_ID}`, ...comparison },
+          },
+        },
+      ],
+    });
+    const updates = documents.commandCalls(UpdateCommand);
+    expect(updates).toHaveLength(1);
+    expect(updates[0].args[0].input).toEqual({
+      TableName: TABLE,
+      Key: summaryKey(CORRELATION_ID),
+      UpdateExpression: 'SET shadowSystem = :system, shadowStatus = :status',
+      ExpressionAttributeValues: { ':system': 'sap-s4hana', ':status': 'DIFFERENT' },
+    });
+  });
+
+  it('does not touch the summary when the comparison could not be written', async () => {
+    documents.on(BatchWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    documents.on(UpdateCommand).resolves({});
+
+    await expect(store().recordShadowComparison(comparison)).rejects.toMatchObject({
+      name: 'Hub.Unavailable',
+      message: 'The correlation table could not be written (ThrottlingException)',
+    });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('CorrelationStore.listShadowComparisons', () => {
+  const item = (n: number) => ({
+    pk: 'shadow#sap-s4hana',
+    sk: `2026-11-22T08:0${n}:00.000Z#txn-${n}`,
+    correlationId: `txn-${n}`,
+    shadowSystem: 'sap-s4hana',
+    status: 'MATCH',
+    differences: [],
+    at: `2026-11-22T08:0${n}:00.000Z`,
+  });
+  const comparison = (n: number) => {
+    const { pk: _pk, sk: _sk, ...rest } = item(n);
+    return rest;
+  };
+
+  it('reads every page, oldest first, without the table keys', async () => {
+    documents
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1), item(2)], LastEvaluatedKey: { pk: 'shadow#sap-s4hana', sk: item(2).sk } })
+      .resolvesOnce({ Items: [item(3)] });
+
+    const comparisons = await store().listShadowComparisons('sap-s4hana');
+
+    expect(comparisons).toEqual([comparison(1), comparison(2), comparison(3)]);
+    for (const c of comparisons) {
+      expect(c).not.toHaveProperty('pk');
+      expect(c).not.toHaveProperty('sk');
+    }
+    const queries = documents.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toEqual([
+      {
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'shadow#sap-s4hana' },
+        ExclusiveStartKey: undefined,
+        Limit: 500,
+      },
+      {
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'shadow#sap-s4hana' },
+        ExclusiveStartKey: { pk: 'shadow#sap-s4hana', sk: item(2).sk },
+        Limit: 500,
+      },
+    ]);
+  });
+
+  it('stops at the limit, asking each page for no more than it still needs', async () => {
+    documents
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1), item(2)], LastEvaluatedKey: { pk: 'shadow#sap-s4hana', sk: item(2).sk } })
+      .resolvesOnce({ Items: [item(3)], LastEvaluatedKey: { pk: 'shadow#sap-s4hana', sk: item(3).sk } })
+      .resolves({ Items: [item(4)] });
+
+    const comparisons = await store().listShadowComparisons('sap-s4hana', 3);
+
+    expect(comparisons.map((c) => c.correlationId)).toEqual(['txn-1', 'txn-2', 'txn-3']);
+    const limits = documents.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit);
+    expect(limits).toEqual([3, 1]);
+  });
+
+  it('gives an empty list for a system with no comparisons', async () => {
+    documents.on(QueryCommand).resolves({ Items: [] });
+
+    await expect(store().listShadowComparisons('odoo')).resolves.toEqual([]);
+    expect(documents.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+});
