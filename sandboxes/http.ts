@@ -150,10 +150,13 @@ async function respond(router: Router, req: IncomingMessage, res: ServerResponse
       body,
     });
   } catch (error) {
-    result =
-      error instanceof BodyTooLarge
-        ? text(413, 'Request Entity Too Large')
-        : text(500, `Sandbox error: ${(error as Error).message}`);
+    if (error instanceof BodyTooLarge) {
+      // Answer first, then close: the rest of the body is never read.
+      res.writeHead(413, { 'content-type': 'text/plain;charset=UTF-8', connection: 'close' });
+      res.end('Request Entity Too Large', () => req.destroy());
+      return;
+    }
+    result = text(500, `Sandbox error: ${(error as Error).message}`);
   }
   if (result.drop) {
     res.socket?.destroy();
@@ -172,8 +175,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        req.pause();
+        req.removeAllListeners('data');
         reject(new BodyTooLarge());
-        req.destroy();
         return;
       }
       chunks.push(chunk);

@@ -9,6 +9,7 @@ import type { ErpPort } from '../ports/erp';
 const CONNECTORS = {
   salesforce: () => import('./salesforce'),
   netsuite: () => import('./netsuite'),
+  'sap-s4hana': () => import('./sap-s4hana'),
 } satisfies Record<string, () => Promise<{ connector: Connector }>>;
 
 export type SystemName = keyof typeof CONNECTORS;

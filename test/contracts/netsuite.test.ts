@@ -136,7 +136,7 @@ describe('sales orders', () => {
     expect(detail.lines.map((l) => [l.itemId, l.quantity, l.unitPrice])).toEqual(
       order.lines.map((l) => [items.get(l.sku), l.quantity, l.unitPrice]),
     );
-    expect(detail.lines[0].itemName).toBe('SKU-LAPTOP-14');
+    expect(detail.lines[0].itemName).toBe('Laptop 14" Pro');
   });
 
   it('names the product, item and line NetSuite refuses (ERP_ITEM_REJECTED)', async () => {

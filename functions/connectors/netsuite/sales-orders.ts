@@ -6,6 +6,7 @@ import type { SalesOrderV1 } from '../../domain/canonical/sales-order';
 import { BusinessException } from '../../domain/errors';
 import type { ErpOrder, ErpOrderDetail, SalesOrderRequest } from '../../ports/erp';
 import { NetSuiteApiError, type NetSuiteClient } from './client';
+import { getItem } from './items';
 
 const reference = z.object({ id: z.string(), refName: z.string().optional() });
 
@@ -78,8 +79,14 @@ async function read(client: NetSuiteClient, path: string): Promise<ErpOrder> {
   return { erpOrderId: record.id, orderNumber: record.tranId, status: record.status?.refName ?? 'Unknown' };
 }
 
+/**
+ * The order with its lines. A line's item reference carries the item's number, not its name, so
+ * each distinct item is read once for the name its item record shows (shadow comparisons only).
+ */
 export async function readSalesOrderDetail(client: NetSuiteClient, orderId: string): Promise<ErpOrderDetail> {
   const record = await client.read(`/salesOrder/${orderId}?expandSubResources=true`, salesOrderDetail);
+  const itemIds = [...new Set(record.item.items.map((line) => line.item.id))];
+  const names = new Map(await Promise.all(itemIds.map(async (id) => [id, (await getItem(client, id))?.name] as const)));
   return {
     erpOrderId: record.id,
     orderNumber: record.tranId,
@@ -91,7 +98,7 @@ export async function readSalesOrderDetail(client: NetSuiteClient, orderId: stri
     total: record.total,
     lines: record.item.items.map((line) => ({
       itemId: line.item.id,
-      itemName: line.item.refName ?? line.item.id,
+      itemName: names.get(line.item.id) ?? line.item.refName ?? line.item.id,
       quantity: line.quantity,
       unitPrice: line.rate,
       amount: line.amount,

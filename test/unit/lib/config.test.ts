@@ -2,6 +2,7 @@
 // reads and checks them before any construct exists.
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_NAMES } from '../../../functions/connectors/registry';
 import { readConfig } from '../../../lib/config';
 import { connectedSystems, systemsOfKind } from '../../../lib/systems';
 
@@ -111,10 +112,10 @@ describe('connectedSystems', () => {
   });
 
   it('refuses a system no connector is registered for, listing the known ones', async () => {
-    const read = config(valid({ 'hub:systems': { ...SYSTEMS, 'sap-s4hana': {} } }));
+    const read = config(valid({ 'hub:systems': { ...SYSTEMS, 'legacy-erp': {} } }));
 
     await expect(connectedSystems(read)).rejects.toThrow(
-      "Context hub:systems.sap-s4hana: no connector is registered for 'sap-s4hana'; known: salesforce, netsuite",
+      `Context hub:systems.legacy-erp: no connector is registered for 'legacy-erp'; known: ${SYSTEM_NAMES.join(', ')}`,
     );
   });
 

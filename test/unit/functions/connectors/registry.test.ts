@@ -94,13 +94,13 @@ describe('erp', () => {
   });
 
   it('refuses a system that has no connector', async () => {
-    process.env.SAP_S4HANA_SECRET_ARN = SECRET_ARN;
-    process.env.SAP_S4HANA_SETTINGS = '{}';
+    process.env.LEGACY_ERP_SECRET_ARN = SECRET_ARN;
+    process.env.LEGACY_ERP_SETTINGS = '{}';
     const { erp } = await registry();
 
-    await expect(erp('sap-s4hana')).rejects.toMatchObject({
+    await expect(erp('legacy-erp')).rejects.toMatchObject({
       name: 'Hub.UnknownSystem',
-      message: "No connector is registered for system 'sap-s4hana'",
+      message: "No connector is registered for system 'legacy-erp'",
     });
   });
 
