@@ -1,8 +1,8 @@
 // The vendor sandboxes, one line each, by the registry name of the system they play.
 import { sandbox as netsuite } from './netsuite';
 import { sandbox as salesforce } from './salesforce';
-import { sandbox as sapS4hana } from './sap-s4hana';
 import type { SandboxDefinition } from './sandbox';
+import { sandbox as sapS4hana } from './sap-s4hana';
 
 export const SANDBOXES: readonly SandboxDefinition[] = [salesforce, netsuite, sapS4hana];
 

@@ -60,7 +60,12 @@ export function netSuiteControl(ctx: {
       store.changed();
     },
     configure: ({ latencyMs, concurrencyLimit, outage, dropNextCreates }) => ({
-      ...ctx.governance.configure({ latencyMs, concurrencyLimit, outage, dropNextCreates } as Partial<GovernanceConfig>),
+      ...ctx.governance.configure({
+        latencyMs,
+        concurrencyLimit,
+        outage,
+        dropNextCreates,
+      } as Partial<GovernanceConfig>),
     }),
     requests: () => ctx.governance.requests(),
     clearRequests: () => ctx.governance.clearRequests(),

@@ -2,8 +2,8 @@
 // infrastructure, state machine and integration tests all read this one cloud assembly.
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { PROJECT_ROOT } from '../../paths';
 import { synthesize } from '../../local/cloud-assembly';
+import { PROJECT_ROOT } from '../../paths';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -183,3 +183,102 @@ class FakeCrm implements CrmPort {
     return async (system: string) => (system === this.system ? this : undefined);
   }
 }
+
+describe('reportFailedExecution', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('marks the transaction as needing attention and writes the exception on the deal through the CRM port', async () => {
+    const correlation = new FakeCorrelation(true);
+    const crm = new FakeCrm();
+    const explanation = `Customer 'Müller & Söhne GmbH' (NetSuite CUST00042) is on credit hold in NetSuite. ${EXCEPTIONS.CUSTOMER_ON_CREDIT_HOLD.action}`;
+
+    const result = await reportFailedExecution({ correlation, crm: crm.connected }, change());
+
+    expect(result).toEqual({ reported: true, code: 'CUSTOMER_ON_CREDIT_HOLD' });
+    expect(correlation.marked).toEqual([
+      {
+        correlationId: CORRELATION_ID,
+        executionArn: EXECUTION_ARN,
+        code: 'CUSTOMER_ON_CREDIT_HOLD',
+        message: explanation,
+      },
+    ]);
+    expect(crm.exceptions).toEqual([
+      { dealId: '0065g00000AbCdEAAZ', exception: { code: 'CUSTOMER_ON_CREDIT_HOLD', explanation } },
+    ]);
+  });
+
+  it('writes nothing back when a newer execution has taken the transaction over', async () => {
+    const correlation = new FakeCorrelation(false);
+    const crm = new FakeCrm();
+
+    const result = await reportFailedExecution({ correlation, crm: crm.connected }, change({ status: 'ABORTED' }));
+
+    expect(result).toEqual({ reported: false, code: 'EXECUTION_ABORTED' });
+    expect(correlation.marked).toHaveLength(1);
+    expect(crm.exceptions).toEqual([]);
+  });
+
+  it('ignores an execution whose input has no correlation id, and logs it', async () => {
+    const correlation = new FakeCorrelation(true);
+    const crm = new FakeCrm();
+    const logged = vi.spyOn(logger, 'error');
+
+    const result = await reportFailedExecution(
+      { correlation, crm: crm.connected },
+      change({ input: JSON.stringify({ detail: {} }) }),
+    );
+
+    expect(result).toEqual({ reported: false });
+    expect(correlation.marked).toEqual([]);
+    expect(crm.exceptions).toEqual([]);
+    expect(logged).toHaveBeenCalledWith('Failed execution has no correlation id in its input; nothing to report on', {
+      executionArn: EXECUTION_ARN,
+    });
+  });
+
+  it.each([
+    ['no input', null],
+    ['an input that is not JSON', '{"detail":'],
+  ])('ignores an execution with %s', async (_, input) => {
+    const correlation = new FakeCorrelation(true);
+
+    const result = await reportFailedExecution({ correlation, crm: new FakeCrm().connected }, change({ input }));
+
+    expect(result).toEqual({ reported: false });
+    expect(correlation.marked).toEqual([]);
+  });
+
+  it('records but writes nothing back for a transaction from a CRM this deployment does not connect', async () => {
+    const correlation = new FakeCorrelation(true);
+    const crm = new FakeCrm();
+    const input = executionInput({ source: { system: 'hubspot' }, subject: { type: 'deal', id: '9876' } });
+
+    const result = await reportFailedExecution({ correlation, crm: crm.connected }, change({ input }));
+
+    expect(result).toEqual({ reported: true, code: 'CUSTOMER_ON_CREDIT_HOLD' });
+    expect(correlation.marked).toHaveLength(1);
+    expect(crm.exceptions).toEqual([]);
+  });
+
+  it('lets the CRM refusing the write-back fail the report with its business code', async () => {
+    const refusal = new BusinessException('CRM_UPDATE_REJECTED', 'Salesforce refused the update: entity is deleted');
+
+    await expect(
+      reportFailedExecution({ correlation: new FakeCorrelation(true), crm: new FakeCrm(refusal).connected }, change()),
+    ).rejects.toBe(refusal);
+  });
+
+  it('lets a transient CRM failure through so the event is retried', async () => {
+    const throttled = new ThrottledError('Salesforce throttled PATCH /sobjects/Opportunity/0065g00000AbCdEAAZ (429)');
+
+    await expect(
+      reportFailedExecution(
+        { correlation: new FakeCorrelation(true), crm: new FakeCrm(throttled).connected },
+        change(),
+      ),
+    ).rejects.toBe(throttled);
+  });
+});

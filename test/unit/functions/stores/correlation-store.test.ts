@@ -302,26 +302,6 @@ describe('CorrelationStore reads', () => {
   });
 });
 
-/**
- * The summary item as DynamoDB keeps it: applies the SET clauses of an UpdateItem (plain values
- * and if_not_exists) to `stored` and answers ALL_NEW.
- */
-function summaryItem(stored: Record<string, unknown>) {
-  documents.on(UpdateCommand).callsFake((input) => {
-    const values = input.ExpressionAttributeValues ?? {};
-    for (const clause of String(input.UpdateExpression)
-      .replace(/^SET /, '')
-      .split(/, (?=\w+ = )/)) {
-      const [name, expression] = clause.split(' = ');
-      const ifNotExists = /^if_not_exists\((\w+), (:\w+)\)$/.exec(expression);
-      if (!ifNotExists) stored[name] = values[expression];
-      else if (stored[ifNotExists[1]] === undefined) stored[name] = values[ifNotExists[2]];
-    }
-    return { Attributes: { ...summaryKey(CORRELATION_ID), ...stored } };
-  });
-  return stored;
-}
-
 describe('CorrelationStore.recordRoute', () => {
   function conditionFailedWith(stored: Record<string, unknown>) {
     documents.on(UpdateCommand).rejects(conditionFailed());
