@@ -71,10 +71,12 @@ export class Governance {
 
   readonly record: Middleware = (req, next) => this.log.record(req, next);
 
-  /** Latency and outage come before authentication: an unreachable service checks nothing. */
+  /** The outage comes before authentication: an unreachable service checks nothing. */
   readonly faults: Middleware = async (req, next) => {
-    if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
-    if (this.config.outage && !req.path.includes('/oauth2/')) {
+    const api = !req.path.includes('/oauth2/');
+    // API calls spend their latency inside a concurrency slot (see limits), as slow requests do.
+    if (!api && this.config.latencyMs > 0) await sleep(this.config.latencyMs);
+    if (this.config.outage && api) {
       return bcError(503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please try again later.', {
         'retry-after': '30',
       });
@@ -115,6 +117,7 @@ export class Governance {
       lane.running += 1;
     }
     try {
+      if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
       return await this.dropIfAsked(req.method, await next());
     } finally {
       const waiting = lane.queue.shift();
