@@ -82,7 +82,9 @@ export function handleApi(ctx: ApiContext, req: SandboxRequest): SandboxResponse
         orderView(o, expandsLines(req)),
       );
     case 'GET salesOrders()':
-      return byKey(ctx.store.salesOrder(key ?? ''), 'salesOrder', key, (o) => json(200, orderView(o, expandsLines(req))));
+      return byKey(ctx.store.salesOrder(key ?? ''), 'salesOrder', key, (o) =>
+        json(200, orderView(o, expandsLines(req))),
+      );
     case 'POST salesOrders':
       return createSalesOrder(ctx, fields);
     default:
@@ -94,7 +96,12 @@ export function handleApi(ctx: ApiContext, req: SandboxRequest): SandboxResponse
   }
 }
 
-function byKey<T>(record: T | undefined, what: string, key: string | undefined, answer: (record: T) => SandboxResponse) {
+function byKey<T>(
+  record: T | undefined,
+  what: string,
+  key: string | undefined,
+  answer: (record: T) => SandboxResponse,
+) {
   if (!key || !GUID.test(key)) return bcError(400, 'BadRequest_InvalidToken', `'${key}' is not a valid GUID.`);
   return record ? answer(record) : notFound(what);
 }
@@ -117,7 +124,9 @@ function collection<T extends object>(
       return bcError(400, 'BadRequest_PropertyNotFound', `Could not find a property named '${field}'.`);
     }
     // Code fields compare without case, as Business Central upper-cases them.
-    selected = records.filter((r) => String((r as Record<string, unknown>)[field]).toUpperCase() === value.toUpperCase());
+    selected = records.filter(
+      (r) => String((r as Record<string, unknown>)[field]).toUpperCase() === value.toUpperCase(),
+    );
   }
   const top = req.query.get('$top');
   if (top !== null) {
@@ -161,9 +170,12 @@ function textFields(fields: Record<string, unknown>): { values: Partial<Customer
     if (field === 'number' || field === 'blocked' || field.startsWith('@odata')) continue;
     const limit = CUSTOMER_FIELDS[field];
     if (limit === undefined) return { problem: `The property '${field}' does not exist on type 'customer'.` };
-    if (typeof value !== 'string') return { problem: `Cannot convert a primitive value to the expected type 'Edm.String' for '${field}'.` };
+    if (typeof value !== 'string')
+      return { problem: `Cannot convert a primitive value to the expected type 'Edm.String' for '${field}'.` };
     if (value.length > limit) {
-      return { problem: `The length of the string is ${value.length}, but it must be less than or equal to ${limit} characters. Value: ${value}` };
+      return {
+        problem: `The length of the string is ${value.length}, but it must be less than or equal to ${limit} characters. Value: ${value}`,
+      };
     }
     values[field] = value;
   }
@@ -173,12 +185,20 @@ function textFields(fields: Record<string, unknown>): { values: Partial<Customer
 function createCustomer(ctx: ApiContext, fields: Record<string, unknown>): SandboxResponse {
   const number = typeof fields.number === 'string' ? fields.number.toUpperCase() : '';
   if (number.length === 0 || number.length > 20) {
-    return bcError(400, 'BadRequest', `The length of the string is ${number.length}, but it must be less than or equal to 20 characters. Value: ${number}`);
+    return bcError(
+      400,
+      'BadRequest',
+      `The length of the string is ${number.length}, but it must be less than or equal to 20 characters. Value: ${number}`,
+    );
   }
   const parsed = textFields(fields);
   if ('problem' in parsed) return bcError(400, 'BadRequest', parsed.problem);
   if (ctx.store.customerByNumber(number)) {
-    return bcError(400, 'Internal_EntityWithSameKeyExists', `The record already exists. Identification fields and values: No.='${number}'`);
+    return bcError(
+      400,
+      'Internal_EntityWithSameKeyExists',
+      `The record already exists. Identification fields and values: No.='${number}'`,
+    );
   }
   const record: CustomerRecord = {
     id: ctx.store.newId(),
@@ -203,11 +223,20 @@ function createCustomer(ctx: ApiContext, fields: Record<string, unknown>): Sandb
   return json(201, customerView(record));
 }
 
-function updateCustomer(ctx: ApiContext, id: string, fields: Record<string, unknown>, ifMatch: string | string[] | undefined): SandboxResponse {
+function updateCustomer(
+  ctx: ApiContext,
+  id: string,
+  fields: Record<string, unknown>,
+  ifMatch: string | string[] | undefined,
+): SandboxResponse {
   const record = ctx.store.customer(id);
   if (!record) return notFound('customer');
   if (typeof ifMatch !== 'string' || ifMatch.length === 0) {
-    return bcError(428, 'Request_IfMatchHeaderMissing', 'Could not process the request because the If-Match header is missing.');
+    return bcError(
+      428,
+      'Request_IfMatchHeaderMissing',
+      'Could not process the request because the If-Match header is missing.',
+    );
   }
   if (ifMatch !== '*' && ifMatch !== etag(record.id, record.version)) {
     return bcError(
@@ -230,7 +259,11 @@ function createSalesOrder(ctx: ApiContext, fields: Record<string, unknown>): San
   const number = typeof fields.customerNumber === 'string' ? fields.customerNumber : '';
   const customer = ctx.store.customerByNumber(number);
   if (!customer) {
-    return bcError(400, 'Internal_RecordNotFound', `The Customer does not exist. Identification fields and values: No.='${number}'`);
+    return bcError(
+      400,
+      'Internal_RecordNotFound',
+      `The Customer does not exist. Identification fields and values: No.='${number}'`,
+    );
   }
   if (customer.blocked === 'Ship' || customer.blocked === 'All') {
     return bcError(
@@ -245,11 +278,19 @@ function createSalesOrder(ctx: ApiContext, fields: Record<string, unknown>): San
   }
   const orderDate = fields.orderDate ?? new Date().toISOString().slice(0, 10);
   if (typeof orderDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(orderDate)) {
-    return bcError(400, 'BadRequest', `Cannot convert the literal '${String(orderDate)}' to the expected type 'Edm.Date'.`);
+    return bcError(
+      400,
+      'BadRequest',
+      `Cannot convert the literal '${String(orderDate)}' to the expected type 'Edm.Date'.`,
+    );
   }
   const currencyCode = fields.currencyCode ?? '';
   if (typeof currencyCode !== 'string' || !/^([A-Z]{3})?$/.test(currencyCode)) {
-    return bcError(400, 'Internal_RecordNotFound', `The Currency does not exist. Identification fields and values: Code='${String(currencyCode)}'`);
+    return bcError(
+      400,
+      'Internal_RecordNotFound',
+      `The Currency does not exist. Identification fields and values: Code='${String(currencyCode)}'`,
+    );
   }
   const rawLines = fields.salesOrderLines ?? [];
   if (!Array.isArray(rawLines)) return invalidBody();
@@ -292,7 +333,11 @@ function lineFrom(ctx: ApiContext, raw: unknown, index: number): SalesOrderLineR
         : undefined;
   if (!item) {
     const which = String(line.itemId ?? line.lineObjectNumber ?? '');
-    return bcError(400, 'Internal_RecordNotFound', `The Item does not exist. Identification fields and values: No.='${which}'`);
+    return bcError(
+      400,
+      'Internal_RecordNotFound',
+      `The Item does not exist. Identification fields and values: No.='${which}'`,
+    );
   }
   if (item.blocked) {
     return bcError(

@@ -48,7 +48,12 @@ export class Auth {
       return entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     }
     if (form.get('scope') !== API_SCOPE) {
-      return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope')} is not valid.`);
+      return entraError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${form.get('scope')} is not valid.`,
+      );
     }
     const value = randomBytes(24).toString('base64url');
     this.tokens.set(value, { clientId: app.clientId, expiresAt: Date.now() + this.tokenTtlSeconds * 1000 });

@@ -21,8 +21,12 @@ export function businessCentralControl(ctx: {
   return {
     connection(previous) {
       // Credentials of an earlier run stay valid: the app registration and its secret outlive the sandbox.
-      const keptId = typeof previous?.clientId === 'string' && GUID.test(previous.clientId) ? previous.clientId : undefined;
-      const keptSecret = typeof previous?.clientSecret === 'string' && previous.clientSecret.length > 0 ? previous.clientSecret : undefined;
+      const keptId =
+        typeof previous?.clientId === 'string' && GUID.test(previous.clientId) ? previous.clientId : undefined;
+      const keptSecret =
+        typeof previous?.clientSecret === 'string' && previous.clientSecret.length > 0
+          ? previous.clientSecret
+          : undefined;
       const clientId = keptId ?? HUB_CLIENT_ID;
       const clientSecret = keptId && keptSecret ? keptSecret : (store.app(clientId)?.clientSecret ?? newSecret());
       store.registerApp({ clientId, clientSecret, registeredInBusinessCentral: true, hasPermissions: true });
@@ -37,7 +41,11 @@ export function businessCentralControl(ctx: {
           customerNumber: order.customerNumber,
           currency: order.currencyCode || LOCAL_CURRENCY,
           total: order.totalAmountExcludingTax,
-          lines: order.salesOrderLines.map((line) => ({ itemId: line.itemId, quantity: line.quantity, unitPrice: line.unitPrice })),
+          lines: order.salesOrderLines.map((line) => ({
+            itemId: line.itemId,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+          })),
         }),
       ),
     setCreditHold(crmAccountId, onHold) {

@@ -24,6 +24,8 @@ export const sandbox: SandboxDefinition = {
       port,
       latencyMs,
       stateFile,
-      ...Object.fromEntries(LIMITS.filter((name) => typeof settings[name] === 'number').map((name) => [name, settings[name]])),
+      ...Object.fromEntries(
+        LIMITS.filter((name) => typeof settings[name] === 'number').map((name) => [name, settings[name]]),
+      ),
     }),
 };

@@ -79,7 +79,9 @@ export async function startBusinessCentralSandbox(
       }),
     );
   // The token endpoint sits outside /v2.0: the log and latency wrap it explicitly.
-  router.use('/', async (req, next) => (req.path.endsWith('/oauth2/v2.0/token') ? governance.record(req, () => governance.faults(req, next)) : next()));
+  router.use('/', async (req, next) =>
+    req.path.endsWith('/oauth2/v2.0/token') ? governance.record(req, () => governance.faults(req, next)) : next(),
+  );
   router.on('POST', '/:tenant/oauth2/v2.0/token', auth.tokenEndpoint);
   registerErpControlRoutes(router, businessCentralControl(ctx));
   for (const method of ['GET', 'POST', 'PATCH']) {

@@ -49,7 +49,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   secrets.reset();
-  ({ erp, desk, credentials } = await connectAdapter(connector, sandbox.url, { system: 'business-central', settings: SETTINGS }));
+  ({ erp, desk, credentials } = await connectAdapter(connector, sandbox.url, {
+    system: 'business-central',
+    settings: SETTINGS,
+  }));
   items = new Map((await desk.itemMappings()).map((m) => [m.sku, m.itemId]));
   await desk.configure(DEFAULTS);
 });
@@ -188,7 +191,10 @@ describe('customers', () => {
     await desk.clearRequests();
 
     const error = await failure(
-      erp.customers.upsert({ ...order.customer, billingAddress: { ...order.customer.billingAddress, city: 'C'.repeat(31) } }),
+      erp.customers.upsert({
+        ...order.customer,
+        billingAddress: { ...order.customer.billingAddress, city: 'C'.repeat(31) },
+      }),
     );
 
     expect(error.name).toBe('ERP_CUSTOMER_REJECTED');
@@ -223,8 +229,20 @@ describe('sales orders', () => {
     });
     expect(detail.lines).toEqual([
       { itemId: items.get('SKU-LAPTOP-14'), itemName: 'Laptop 14" Pro', quantity: 25, unitPrice: 1750, amount: 43750 },
-      { itemId: items.get('SKU-DOCK-USB4'), itemName: 'USB4 Docking Station', quantity: 25, unitPrice: 249, amount: 6225 },
-      { itemId: items.get('SVC-ONBOARD'), itemName: 'Onboarding Service (day)', quantity: 2, unitPrice: 1200, amount: 2400 },
+      {
+        itemId: items.get('SKU-DOCK-USB4'),
+        itemName: 'USB4 Docking Station',
+        quantity: 25,
+        unitPrice: 249,
+        amount: 6225,
+      },
+      {
+        itemId: items.get('SVC-ONBOARD'),
+        itemName: 'Onboarding Service (day)',
+        quantity: 2,
+        unitPrice: 1200,
+        amount: 2400,
+      },
     ]);
   });
 
@@ -288,7 +306,11 @@ describe('sales orders', () => {
   it('refuses other refusals with ERP_ORDER_REJECTED', async () => {
     const order = deal();
     const error = await failure(
-      erp.salesOrders.create({ order, customer: { erpCustomerId: 'x', customerNumber: 'NOSUCHCUSTOMER' }, itemIds: items }),
+      erp.salesOrders.create({
+        order,
+        customer: { erpCustomerId: 'x', customerNumber: 'NOSUCHCUSTOMER' },
+        itemIds: items,
+      }),
     );
 
     expect(error.name).toBe('ERP_ORDER_REJECTED');
@@ -337,7 +359,9 @@ describe('connection', () => {
     sandbox.addApp({ clientId, clientSecret: 'entra-only', registeredInBusinessCentral: false, hasPermissions: false });
     await desk.clearRequests();
 
-    const error = await failure(adapterWith({ clientId, clientSecret: 'entra-only' }).customers.upsert(deal().customer));
+    const error = await failure(
+      adapterWith({ clientId, clientSecret: 'entra-only' }).customers.upsert(deal().customer),
+    );
 
     expect(error.name).toBe('CONNECTION_REJECTED');
     expect(error.message).toContain('Microsoft Entra Applications page');
@@ -380,7 +404,9 @@ describe('operational limits and outages', () => {
     await erp.customers.upsert(deal().customer);
     await desk.configure({ concurrencyLimit: 1, queueTimeoutMs: 20, latencyMs: 300 });
 
-    const outcomes = await Promise.allSettled([deal(), deal()].map((o) => erp.salesOrders.findByCrmReference(o.externalId)));
+    const outcomes = await Promise.allSettled(
+      [deal(), deal()].map((o) => erp.salesOrders.findByCrmReference(o.externalId)),
+    );
 
     const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason);
     expect(errors.length).toBeGreaterThan(0);
@@ -394,7 +420,9 @@ describe('operational limits and outages', () => {
     await erp.customers.upsert(deal().customer);
     await desk.configure({ concurrencyLimit: 1, queueLimit: 0, latencyMs: 300 });
 
-    const outcomes = await Promise.allSettled([deal(), deal()].map((o) => erp.salesOrders.findByCrmReference(o.externalId)));
+    const outcomes = await Promise.allSettled(
+      [deal(), deal()].map((o) => erp.salesOrders.findByCrmReference(o.externalId)),
+    );
 
     const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason);
     expect(errors.length).toBeGreaterThan(0);

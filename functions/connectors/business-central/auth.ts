@@ -38,7 +38,8 @@ const HINTS: Record<number, string> = {
   7000218: 'clientSecret is missing',
   700016: 'clientId is not an application in tenant tenantId: check both, and that the app is consented in that tenant',
   90002: 'tenantId is not an Entra tenant',
-  500011: 'the tenant has no Dynamics 365 Business Central service principal: grant the app the API.ReadWrite.All permission',
+  500011:
+    'the tenant has no Dynamics 365 Business Central service principal: grant the app the API.ReadWrite.All permission',
   1002012: 'the token scope was refused',
 };
 
@@ -69,11 +70,16 @@ export async function requestToken(credentials: BusinessCentralCredentials, secr
   if (response.status === 200) {
     const token = parseValue(body, tokenResponse, ENTRA_TITLE, 'POST /oauth2/v2.0/token');
     const lifetimeMs = token.expires_in * 1000;
-    return { value: token.access_token, expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_RENEWAL_MS, lifetimeMs / 2) };
+    return {
+      value: token.access_token,
+      expiresAt: Date.now() + lifetimeMs - Math.min(EARLY_RENEWAL_MS, lifetimeMs / 2),
+    };
   }
   const parsed = entraError.safeParse(body);
   if (parsed.success && parsed.data.error === 'temporarily_unavailable') {
-    throw new UnavailableError(`Microsoft Entra ID is temporarily unavailable (${firstLine(parsed.data.error_description)})`);
+    throw new UnavailableError(
+      `Microsoft Entra ID is temporarily unavailable (${firstLine(parsed.data.error_description)})`,
+    );
   }
   throw new BusinessException('CONNECTION_REJECTED', refusal(response.status, parsed.data, credentials, secretId));
 }

@@ -26,7 +26,9 @@ export const customerRecord = z.object({
 });
 
 type CustomerRecord = z.infer<typeof customerRecord>;
-type CustomerFields = Partial<Record<'displayName' | 'addressLine1' | 'city' | 'postalCode' | 'country' | 'phoneNumber' | 'website', string>>;
+type CustomerFields = Partial<
+  Record<'displayName' | 'addressLine1' | 'city' | 'postalCode' | 'country' | 'phoneNumber' | 'website', string>
+>;
 
 /** Field lengths of the Customer table (No. is Code[20]). */
 const LIMITS: Record<keyof CustomerFields | 'number', number> = {
@@ -88,7 +90,9 @@ export async function upsertCustomer(client: BusinessCentralClient, customer: Cu
   const number = customerNumberFor(customer);
   const fields = toBusinessCentralCustomer(customer);
   const existing = await findCustomer(client, number);
-  const record = existing ? await update(client, existing, fields, customer) : await create(client, number, fields, customer);
+  const record = existing
+    ? await update(client, existing, fields, customer)
+    : await create(client, number, fields, customer);
   if (record.blocked.trim() !== '') {
     throw new BusinessException(
       'CUSTOMER_ON_CREDIT_HOLD',
@@ -110,7 +114,11 @@ async function create(
   customer: CustomerV1,
 ): Promise<CustomerRecord> {
   try {
-    const response = await client.request({ method: 'POST', path: '/customers', body: { number, type: 'Company', ...fields } });
+    const response = await client.request({
+      method: 'POST',
+      path: '/customers',
+      body: { number, type: 'Company', ...fields },
+    });
     return parseBody(response, customerRecord, SYSTEM_TITLE, 'POST /customers');
   } catch (error) {
     if (!(error instanceof BusinessCentralApiError)) throw error;

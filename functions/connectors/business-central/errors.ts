@@ -58,10 +58,16 @@ export function interpretFailure(response: HttpResponse, context: ErrorContext):
   // A request that waited in the per-user queue behind 5 running ones until it timed out was
   // never processed: the hub is sending faster than its share, i.e. throttling, not an outage.
   // "The request was blocked due to operational limits" arrives as 503 too: also a share exceeded.
-  if (response.status === 503 && (/queue|operational limits|too many requests|rate limit/i.test(reason) || code === 'Application_TooManyRequests')) {
-    throw new ThrottledError(`Business Central did not process ${where} in time: it waited in the request queue (${summary})`, {
-      retryAfterSeconds: retryAfterSeconds(response.headers),
-    });
+  if (
+    response.status === 503 &&
+    (/queue|operational limits|too many requests|rate limit/i.test(reason) || code === 'Application_TooManyRequests')
+  ) {
+    throw new ThrottledError(
+      `Business Central did not process ${where} in time: it waited in the request queue (${summary})`,
+      {
+        retryAfterSeconds: retryAfterSeconds(response.headers),
+      },
+    );
   }
   if (response.status >= 500 || response.status === 408) {
     throw new UnavailableError(`Business Central failed ${where} with HTTP ${response.status} (${summary})`);

@@ -91,7 +91,11 @@ export function orderRejection(error: BusinessCentralApiError, request: SalesOrd
       cause: error,
     });
   }
-  return new BusinessException('ERP_ORDER_REJECTED', `${SYSTEM_TITLE} refused ${where}: ${error.code}: ${error.reason}`, {
-    cause: error,
-  });
+  return new BusinessException(
+    'ERP_ORDER_REJECTED',
+    `${SYSTEM_TITLE} refused ${where}: ${error.code}: ${error.reason}`,
+    {
+      cause: error,
+    },
+  );
 }

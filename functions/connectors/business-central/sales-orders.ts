@@ -38,7 +38,10 @@ const salesOrderDetail = salesOrderHeader.extend({
   salesOrderLines: z.array(salesOrderLine),
 });
 
-export async function findByCrmReference(client: BusinessCentralClient, crmReference: string): Promise<ErpOrder | undefined> {
+export async function findByCrmReference(
+  client: BusinessCentralClient,
+  crmReference: string,
+): Promise<ErpOrder | undefined> {
   const page = await client.read(
     `/salesOrders?${filterEq('externalDocumentNumber', crmReference)}&$top=1`,
     collectionOf(salesOrderHeader),
