@@ -6,6 +6,8 @@ import type { CustomerRecord, ItemRecord, SalesOrderLineRecord, SalesOrderRecord
 
 export interface ApiContext {
   store: Store;
+  /** Someone else saves the customer just before this PATCH. */
+  takeConflict: () => boolean;
   tenantId: string;
   environment: string;
   companyId: string;
@@ -231,6 +233,10 @@ function updateCustomer(
 ): SandboxResponse {
   const record = ctx.store.customer(id);
   if (!record) return notFound('customer');
+  if (ctx.takeConflict()) {
+    record.version += 1;
+    record.lastModifiedDateTime = new Date().toISOString();
+  }
   if (typeof ifMatch !== 'string' || ifMatch.length === 0) {
     return bcError(
       428,

@@ -20,6 +20,8 @@ export interface GovernanceConfig {
   queueTimeoutMs: number;
   /** The next this many creates (POST) are committed, but their answers are lost. */
   dropNextCreates: number;
+  /** The next this many PATCHes find the record changed by someone else since it was read. */
+  conflictNextPatches: number;
 }
 
 export const DEFAULT_GOVERNANCE: GovernanceConfig = {
@@ -31,6 +33,7 @@ export const DEFAULT_GOVERNANCE: GovernanceConfig = {
   queueLimit: 95,
   queueTimeoutMs: 600_000,
   dropNextCreates: 0,
+  conflictNextPatches: 0,
 };
 
 interface Lane {
@@ -126,6 +129,13 @@ export class Governance {
     }
   };
 
+  /** True when this PATCH is to meet a concurrent change (counted down). */
+  takeConflict(): boolean {
+    if (this.config.conflictNextPatches === 0) return false;
+    this.config.conflictNextPatches -= 1;
+    return true;
+  }
+
   private dropIfAsked(method: string, response: SandboxResponse): SandboxResponse {
     if (method === 'POST' && response.status === 201 && this.config.dropNextCreates > 0) {
       this.config.dropNextCreates -= 1;
@@ -178,4 +188,5 @@ function validate(config: GovernanceConfig): void {
   integer('queueLimit', 0);
   integer('queueTimeoutMs', 1);
   integer('dropNextCreates', 0);
+  integer('conflictNextPatches', 0);
 }

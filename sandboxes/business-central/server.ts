@@ -53,6 +53,7 @@ export async function startBusinessCentralSandbox(
     environment: SANDBOX_ENVIRONMENT,
     companyId: SANDBOX_COMPANY_ID,
     baseUrl: () => baseUrl,
+    takeConflict: () => governance.takeConflict(),
   };
 
   const router = new Router();

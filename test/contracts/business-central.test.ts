@@ -29,6 +29,7 @@ const DEFAULTS = {
   queueLimit: 95,
   queueTimeoutMs: 600_000,
   dropNextCreates: 0,
+  conflictNextPatches: 0,
 };
 
 let sandbox: BusinessCentralSandbox;
@@ -141,6 +142,33 @@ describe('customers', () => {
     expect(await calls()).toEqual(['GET customers 200']);
   });
 
+  it('re-reads and retries once when the customer changed between the read and the update (412)', async () => {
+    const order = deal();
+    await erp.customers.upsert(order.customer);
+    await desk.configure({ conflictNextPatches: 1 });
+    await desk.clearRequests();
+
+    await erp.customers.upsert({ ...order.customer, name: 'Müller & Söhne KG' });
+
+    expect(await calls()).toEqual([
+      'GET customers 200',
+      'PATCH customers 412',
+      'GET customers 200',
+      'PATCH customers 200',
+    ]);
+    expect((await customersNumbered(order.customer.externalId))[0].displayName).toBe('Müller & Söhne KG');
+  });
+
+  it('gives up as Hub.Unavailable when the customer keeps changing', async () => {
+    const order = deal();
+    await erp.customers.upsert(order.customer);
+    await desk.configure({ conflictNextPatches: 2 });
+
+    const error = await failure(erp.customers.upsert({ ...order.customer, name: 'Müller & Söhne AG' }));
+
+    expect(error.name).toBe('Hub.Unavailable');
+  });
+
   it('refuses with CUSTOMER_ON_CREDIT_HOLD while finance blocks the customer, and passes once released', async () => {
     const order = deal();
     await erp.customers.upsert(order.customer);
@@ -246,6 +274,18 @@ describe('sales orders', () => {
     ]);
   });
 
+  it('sends the local currency as the empty currency code and reads it back as the currency', async () => {
+    const adapter = adapterWith({}, { ...SETTINGS, localCurrency: 'USD' });
+    const order = { ...deal(), currency: 'USD' };
+    const customer = await adapter.customers.upsert(order.customer);
+
+    const made = await adapter.salesOrders.create({ order, customer, itemIds: items });
+
+    const state = (await desk.state()) as { salesOrders: { number: string; currencyCode: string }[] };
+    expect(state.salesOrders.find((o) => o.number === made.orderNumber)?.currencyCode).toBe('');
+    expect((await adapter.salesOrders.read(made.erpOrderId)).currency).toBe('USD');
+  });
+
   it('finds nothing for a CRM record without an order', async () => {
     expect(await erp.salesOrders.findByCrmReference(deal().externalId)).toBeUndefined();
   });
@@ -271,7 +311,7 @@ describe('sales orders', () => {
       const error = await failure(erp.salesOrders.create({ order, customer, itemIds: items }));
 
       expect(error.name).toBe('ERP_ITEM_REJECTED');
-      expect(error.message).toContain('SKU-DOCK-USB4');
+      expect(error.message).toContain(`product SKU-DOCK-USB4 (item ${dock}, line 2)`);
       expect(await desk.ordersFor(order.externalId)).toEqual([]);
       expect(await erp.items.get(dock)).toMatchObject({ itemId: dock, sellable: false });
     } finally {

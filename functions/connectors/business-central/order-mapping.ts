@@ -71,7 +71,12 @@ export function concernsCustomerBlock(error: BusinessCentralApiError): boolean {
   return /customer\b.*\bblocked\b|\bblocked\b.*\bcustomer/i.test(error.reason);
 }
 
-export function orderRejection(error: BusinessCentralApiError, request: SalesOrderRequest): BusinessException {
+export function orderRejection(
+  error: BusinessCentralApiError,
+  request: SalesOrderRequest,
+  /** The item the refusal names, when the adapter could read it. */
+  named?: { id: string; number: string },
+): BusinessException {
   const { order, customer, itemIds } = request;
   const where = `the sales order for CRM record ${order.externalId}`;
   if (concernsCustomerBlock(error)) {
@@ -83,8 +88,10 @@ export function orderRejection(error: BusinessCentralApiError, request: SalesOrd
   }
   if (concernsItem(error)) {
     const line = order.lines.find((candidate) => {
-      const item = itemIds.get(candidate.sku) ?? '';
-      return item !== '' && error.reason.toUpperCase().includes(item.toUpperCase());
+      const item = (itemIds.get(candidate.sku) ?? '').toUpperCase();
+      if (item === '') return false;
+      if (named && (item === named.id.toUpperCase() || item === named.number.toUpperCase())) return true;
+      return error.reason.toUpperCase().includes(item);
     });
     const which = line ? `product ${line.sku} (item ${itemIds.get(line.sku)}, line ${line.lineNumber})` : 'an item';
     return new BusinessException('ERP_ITEM_REJECTED', `${SYSTEM_TITLE} refused ${which} on ${where}: ${error.reason}`, {

@@ -8,8 +8,9 @@ import type { ErpOrder, ErpOrderDetail, SalesOrderRequest } from '../../ports/er
 import type { BusinessCentralClient } from './client';
 import { isGuid } from './credentials';
 import { BusinessCentralApiError, SYSTEM_TITLE } from './errors';
+import { findItem, type ItemRecord } from './items';
 import { collectionOf, filterEq } from './odata';
-import { checkOrder, fromCurrencyCode, orderRejection, toSalesOrder } from './order-mapping';
+import { checkOrder, concernsItem, fromCurrencyCode, orderRejection, toSalesOrder } from './order-mapping';
 import type { BusinessCentralSettings } from './settings';
 
 const salesOrderHeader = z.object({
@@ -67,7 +68,7 @@ export async function createSalesOrder(
       const made = await findByCrmReference(client, reference).catch(() => undefined);
       if (made) return made;
     }
-    if (error instanceof BusinessCentralApiError) throw orderRejection(error, request);
+    if (error instanceof BusinessCentralApiError) throw orderRejection(error, request, await namedItem(client, error));
     throw error;
   }
   return toErpOrder(parseBody(response, salesOrderHeader, SYSTEM_TITLE, 'POST /salesOrders'));
@@ -105,6 +106,19 @@ export async function readSalesOrderDetail(
         amount: line.amountExcludingTax ?? line.netAmount ?? round2(line.quantity * line.unitPrice),
       })),
   };
+}
+
+/**
+ * The item a refusal names by its No. ("in Item: No.=1896-S", "No.='1896-S'"), read so the line
+ * can be found by the item id the mapping holds; undefined when there is none or the read fails.
+ */
+async function namedItem(
+  client: BusinessCentralClient,
+  error: BusinessCentralApiError,
+): Promise<ItemRecord | undefined> {
+  if (!concernsItem(error)) return undefined;
+  const number = /No\.\s*=\s*'?([^'\s,.]+(?:\.[^'\s,.]+)*)'?/.exec(error.reason)?.[1];
+  return number ? findItem(client, number).catch(() => undefined) : undefined;
 }
 
 function toErpOrder(header: z.infer<typeof salesOrderHeader>): ErpOrder {
