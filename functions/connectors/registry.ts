@@ -10,6 +10,7 @@ const CONNECTORS = {
   salesforce: () => import('./salesforce'),
   netsuite: () => import('./netsuite'),
   'sap-s4hana': () => import('./sap-s4hana'),
+  'business-central': () => import('./business-central'),
 } satisfies Record<string, () => Promise<{ connector: Connector }>>;
 
 export type SystemName = keyof typeof CONNECTORS;
