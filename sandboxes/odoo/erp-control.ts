@@ -25,7 +25,8 @@ export function odooControl(ctx: {
       apiKey.expired = false;
       if (!kept) store.state.apiKeys.push(apiKey);
       store.changed();
-      return { baseUrl: ctx.baseUrl(), database: ctx.database, login: HUB_USER.login, apiKey: apiKey.key };
+      const login = store.state.users.find((u) => u.uid === apiKey.uid)?.login ?? HUB_USER.login;
+      return { baseUrl: ctx.baseUrl(), database: ctx.database, login, apiKey: apiKey.key };
     },
     itemMappings: () =>
       store.table('product.product').map((p) => ({ sku: String(p.default_code), itemId: String(p.id) })),
