@@ -2,15 +2,7 @@
 // API key as bearer, keyword arguments as the body) and JSON-RPC (/jsonrpc, `common` to
 // authenticate, `object.execute_kw` with the key as password, errors inside an HTTP 200).
 import { json, type SandboxRequest, type SandboxResponse } from '../http';
-import {
-  accessDenied,
-  COOLDOWN_MESSAGE,
-  json2Error,
-  notFound,
-  OdooException,
-  rpcError,
-  valueError,
-} from './errors';
+import { accessDenied, COOLDOWN_MESSAGE, json2Error, notFound, OdooException, rpcError, valueError } from './errors';
 import type { Governance } from './governance';
 import { callMethod, type Kwargs } from './orm';
 import type { OdooStore, OdooUser } from './store';
@@ -36,7 +28,8 @@ export function json2Route(ctx: ApiContext) {
       } catch (error) {
         throw new OdooException('werkzeug.exceptions.BadRequest', `Invalid JSON data: ${(error as Error).message}`);
       }
-      if (!isObject(kwargs)) throw new OdooException('werkzeug.exceptions.BadRequest', 'The body must be a JSON object.');
+      if (!isObject(kwargs))
+        throw new OdooException('werkzeug.exceptions.BadRequest', 'The body must be a JSON object.');
       const { model, method } = req.params;
       const result = callMethod({ store: ctx.store, user }, model, method, kwargs);
       return answer(ctx, method, json(200, result));
@@ -54,7 +47,10 @@ export function jsonRpcRoute(ctx: ApiContext) {
       try {
         body = JSON.parse(req.body);
       } catch (error) {
-        const parse = new OdooException('werkzeug.exceptions.BadRequest', `Invalid JSON data: ${(error as Error).message}`);
+        const parse = new OdooException(
+          'werkzeug.exceptions.BadRequest',
+          `Invalid JSON data: ${(error as Error).message}`,
+        );
         return { ...rpcError(null, parse), status: 400 };
       }
       if (!isObject(body) || !isObject(body.params)) throw valueError('A JSON-RPC request needs params');
@@ -88,10 +84,20 @@ function dispatchRpc(ctx: ApiContext, service: string, method: string, args: unk
     if (database !== ctx.database) throw notFound(`Database '${String(database)}' not found.`);
     const user = authenticateKey(ctx, key, 'Access Denied');
     if (user.uid !== uid) throw accessDenied();
-    if (typeof model !== 'string' || typeof modelMethod !== 'string' || !Array.isArray(positional) || !isObject(keywords)) {
+    if (
+      typeof model !== 'string' ||
+      typeof modelMethod !== 'string' ||
+      !Array.isArray(positional) ||
+      !isObject(keywords)
+    ) {
       throw valueError('execute_kw takes (db, uid, password, model, method, args, kwargs)');
     }
-    return callMethod({ store: ctx.store, user }, model, modelMethod, withPositional(modelMethod, positional, keywords));
+    return callMethod(
+      { store: ctx.store, user },
+      model,
+      modelMethod,
+      withPositional(modelMethod, positional, keywords),
+    );
   }
   throw notFound(`No method '${method}' in service '${service}'.`);
 }

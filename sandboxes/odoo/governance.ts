@@ -42,7 +42,9 @@ export class Governance {
 
   /** Applies validated changes; the rate window and the failed logins start over. */
   configure(changes: Partial<GovernanceConfig>): GovernanceConfig {
-    const defined = Object.fromEntries(Object.entries(changes).filter(([key, value]) => value !== undefined && key in DEFAULT_CONFIG));
+    const defined = Object.fromEntries(
+      Object.entries(changes).filter(([key, value]) => value !== undefined && key in DEFAULT_CONFIG),
+    );
     const next = { ...this.config, ...defined };
     validateConfig(next);
     Object.assign(this.config, next);

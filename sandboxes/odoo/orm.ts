@@ -1,8 +1,9 @@
 // The ORM methods the sandbox serves (search_read, read, create, write) over its tables, with the
 // business rules of the models the hub uses: partner names and references, the sales warning that
 // blocks a customer, products that cannot be sold, order numbering and amounts.
-import { displayName, MODELS, odooDatetime, type FieldSpec, type OdooRecord } from './model';
+
 import { missingError, notFound, OdooException, userError, validationError, valueError } from './errors';
+import { displayName, type FieldSpec, MODELS, type OdooRecord, odooDatetime } from './model';
 import type { OdooStore, OdooUser } from './store';
 
 export type Kwargs = Record<string, unknown>;
@@ -88,7 +89,8 @@ function matches(model: string, record: OdooRecord, term: unknown): boolean {
     throw valueError(`Invalid leaf ${JSON.stringify(term)}`);
   }
   const [field, operator, value] = term as [string, string, unknown];
-  if (field !== 'id' && !MODELS[model][field]) throw valueError(`Invalid field ${model}.${field} in leaf ${JSON.stringify(term)}`);
+  if (field !== 'id' && !MODELS[model][field])
+    throw valueError(`Invalid field ${model}.${field} in leaf ${JSON.stringify(term)}`);
   const actual = record[field] ?? false;
   switch (operator) {
     case '=':
@@ -134,7 +136,8 @@ function render(ctx: CallContext, model: string, record: OdooRecord, fields: str
 
 function fieldList(model: string, fields: unknown): string[] {
   if (fields === undefined || fields === null) return Object.keys(MODELS[model]);
-  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')) throw valueError('fields must be a list of names');
+  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))
+    throw valueError('fields must be a list of names');
   for (const field of fields as string[]) {
     if (field !== 'id' && field !== 'display_name' && !MODELS[model][field]) {
       throw valueError(`Invalid field '${field}' on model '${model}'`);
@@ -145,7 +148,8 @@ function fieldList(model: string, fields: unknown): string[] {
 
 function idList(ids: unknown): number[] {
   const list = typeof ids === 'number' ? [ids] : ids;
-  if (!Array.isArray(list) || list.some((id) => !Number.isSafeInteger(id))) throw valueError('ids must be a list of integers');
+  if (!Array.isArray(list) || list.some((id) => !Number.isSafeInteger(id)))
+    throw valueError('ids must be a list of integers');
   return list as number[];
 }
 

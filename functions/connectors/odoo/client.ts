@@ -6,7 +6,14 @@ import { BusinessException } from '../../domain/errors';
 import { parseValue } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
 import { type OdooSettings, odooCredentialsSchema } from './credentials';
-import { Json2Transport, JsonRpcTransport, type Kwargs, OdooFault, type OdooTransport, SYSTEM_TITLE } from './transport';
+import {
+  Json2Transport,
+  JsonRpcTransport,
+  type Kwargs,
+  OdooFault,
+  type OdooTransport,
+  SYSTEM_TITLE,
+} from './transport';
 
 export type Domain = [string, '=' | 'in', unknown][];
 

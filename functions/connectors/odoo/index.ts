@@ -15,7 +15,7 @@ export const connector: ErpConnector<OdooCredentials, OdooSettings> = {
   title: SYSTEM_TITLE,
   secret: {
     schema: odooCredentialsSchema,
-    description: "API key of the Odoo integration user the hub creates customers and sales orders with",
+    description: 'API key of the Odoo integration user the hub creates customers and sales orders with',
     placeholder: { baseUrl: 'https://replace-me.odoo.com', database: 'replace-me', login: 'replace-me' },
     generatedKey: 'apiKey',
   },

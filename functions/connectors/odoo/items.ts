@@ -16,7 +16,12 @@ export type ProductRecord = z.infer<typeof productRecord>;
 /** Products by id; reading by id finds archived ones too, which a search would hide. */
 export async function readProducts(client: OdooClient, ids: number[]): Promise<ProductRecord[]> {
   try {
-    return await client.read('product.product', ids, ['id', 'name', 'default_code', 'sale_ok', 'active'], productRecord);
+    return await client.read(
+      'product.product',
+      ids,
+      ['id', 'name', 'default_code', 'sale_ok', 'active'],
+      productRecord,
+    );
   } catch (error) {
     if (error instanceof OdooFault && error.is('MissingError')) return [];
     throw error;

@@ -89,7 +89,8 @@ export async function createSalesOrder(
     throw await rejection(client, error, order, itemIds);
   }
   const [created] = await client.read('sale.order', [orderId], HEADER_FIELDS, orderHeader);
-  if (!created) throw new BusinessException('ERP_ORDER_REJECTED', `Odoo created sale.order ${orderId} but cannot read it.`);
+  if (!created)
+    throw new BusinessException('ERP_ORDER_REJECTED', `Odoo created sale.order ${orderId} but cannot read it.`);
   return toErpOrder(created);
 }
 

@@ -99,7 +99,12 @@ export class JsonRpcTransport implements OdooTransport {
     const args = POSITIONAL_IDS.has(method) ? [ids] : [];
     const keywords = POSITIONAL_IDS.has(method) ? rest : kwargs;
     const { database, apiKey } = this.credentials;
-    return this.rpc('object', 'execute_kw', [database, uid, apiKey, model, method, args, keywords], `${model}.${method}`);
+    return this.rpc(
+      'object',
+      'execute_kw',
+      [database, uid, apiKey, model, method, args, keywords],
+      `${model}.${method}`,
+    );
   }
 
   reset(): void {
