@@ -232,6 +232,20 @@ describe('sales orders', () => {
     expect(await desk.ordersFor(order.externalId)).toHaveLength(0);
   });
 
+  it('books the order to the sales team the settings name', async () => {
+    const { erp: teamErp } = await connectAdapter(connector, sandbox.url, {
+      system: 'odoo',
+      settings: { protocol: 'json-2', salesTeamId: 1 },
+    });
+    const order = deal();
+    const customer = await teamErp.customers.upsert(order.customer);
+
+    const created = await teamErp.salesOrders.create({ order, customer, itemIds: items });
+
+    const state = (await desk.state()) as { 'sale.order': { id: number; team_id?: number }[] };
+    expect(state['sale.order'].find((o) => String(o.id) === created.erpOrderId)?.team_id).toBe(1);
+  });
+
   it('refuses an order in a currency Odoo does not have (ERP_ORDER_REJECTED)', async () => {
     const order = { ...deal(), currency: 'JPY' };
     const customer = await erp.customers.upsert(order.customer);

@@ -36,8 +36,9 @@ export async function upsertCustomer(client: OdooClient, customer: CustomerV1): 
     city: customer.billingAddress.city,
     zip: customer.billingAddress.postalCode,
     country_id: countryId,
-    phone: customer.phone ?? false,
-    website: customer.website ?? false,
+    // Absent in the CRM means not known there: what Odoo holds is kept.
+    ...(customer.phone === undefined ? {} : { phone: customer.phone }),
+    ...(customer.website === undefined ? {} : { website: customer.website }),
   };
   const [existing] = await findPartners(client, customer.externalId);
   let partnerId: number;
