@@ -11,6 +11,7 @@ const CONNECTORS = {
   netsuite: () => import('./netsuite'),
   'sap-s4hana': () => import('./sap-s4hana'),
   'business-central': () => import('./business-central'),
+  odoo: () => import('./odoo'),
 } satisfies Record<string, () => Promise<{ connector: Connector }>>;
 
 export type SystemName = keyof typeof CONNECTORS;
