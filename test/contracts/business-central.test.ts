@@ -16,8 +16,7 @@ import {
 import { ERP_ACCOUNTS } from '../../sandboxes/catalog';
 import type { ErpDesk } from '../../sandboxes/erp-sandbox';
 import type { RequestLogEntry } from '../../sandboxes/request-log';
-import { salesOrder } from '../unit/functions/support/orders';
-import { connectAdapter, secrets } from './support';
+import { connectAdapter, dealMaker, failure, secrets } from './support';
 
 const SETTINGS = { companyId: SANDBOX_COMPANY_ID, environment: SANDBOX_ENVIRONMENT };
 const DEFAULTS = {
@@ -37,7 +36,6 @@ let erp: ErpPort;
 let desk: ErpDesk;
 let credentials: Record<string, unknown>;
 let items: Map<string, string>;
-let sequence = 0;
 let variants = 0;
 
 beforeAll(async () => {
@@ -66,24 +64,7 @@ function adapterWith(changes: Record<string, unknown>, settings: Record<string, 
   return connector.create({ system, secretId, settings: connector.settings.parse(settings) });
 }
 
-function deal(accountId?: string): SalesOrderV1 {
-  const n = String(++sequence).padStart(4, '0');
-  const order = salesOrder();
-  return {
-    ...order,
-    externalId: `0065g0000BCTS${n}AAA`,
-    customer: { ...order.customer, externalId: accountId ?? `0015g0000BCTS${n}AAA` },
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { retryAfterSeconds?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
-}
+const deal = dealMaker('BCTS');
 
 /** The log as `METHOD <entity set or token> <status>`. */
 async function calls(): Promise<string[]> {

@@ -3,19 +3,16 @@
 // the retries, NetSuite's refusals mapped onto the exception catalogue, throttling and outages.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connector } from '../../functions/connectors/netsuite';
-import type { SalesOrderV1 } from '../../functions/domain/canonical/sales-order';
 import type { ErpPort } from '../../functions/ports/erp';
 import { ERP_ACCOUNTS } from '../../sandboxes/catalog';
 import type { ErpDesk } from '../../sandboxes/erp-sandbox';
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../sandboxes/netsuite';
-import { salesOrder } from '../unit/functions/support/orders';
-import { connectAdapter, secrets } from './support';
+import { connectAdapter, dealMaker, failure, secrets } from './support';
 
 let sandbox: NetSuiteSandbox;
 let erp: ErpPort;
 let desk: ErpDesk;
 let items: Map<string, string>;
-let sequence = 0;
 
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox();
@@ -35,25 +32,7 @@ beforeEach(async () => {
   await desk.configure({ latencyMs: 0, concurrencyLimit: 5, outage: false, dropNextCreates: 0 });
 });
 
-/** A fresh deal of the fixture order, for a fresh account unless one is given. */
-function deal(accountId?: string): SalesOrderV1 {
-  const n = String(++sequence).padStart(4, '0');
-  const order = salesOrder();
-  return {
-    ...order,
-    externalId: `0065g0000NSCT${n}AAA`,
-    customer: { ...order.customer, externalId: accountId ?? `0015g0000NSCT${n}AAA` },
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
-}
+const deal = dealMaker('NSCT');
 
 describe('customers', () => {
   it('creates a customer keyed by the CRM account id, and updates the same one on the next upsert', async () => {

@@ -6,14 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connector } from '../../functions/connectors/odoo';
-import type { SalesOrderV1 } from '../../functions/domain/canonical/sales-order';
 import type { ThrottledError } from '../../functions/domain/errors';
 import type { ErpPort } from '../../functions/ports/erp';
 import { ERP_ACCOUNTS } from '../../sandboxes/catalog';
 import type { ErpDesk } from '../../sandboxes/erp-sandbox';
 import { type OdooSandbox, startOdooSandbox } from '../../sandboxes/odoo';
-import { salesOrder } from '../unit/functions/support/orders';
-import { connectAdapter, secrets } from './support';
+import { connectAdapter, dealMaker, failure, secrets } from './support';
 
 const PROTOCOLS = ['json-2', 'json-rpc'] as const;
 const RESET = {
@@ -26,7 +24,6 @@ const RESET = {
 };
 
 let sandbox: OdooSandbox;
-let sequence = 0;
 
 beforeAll(async () => {
   sandbox = await startOdooSandbox({ users: [{ login: 'portal', apiKey: 'portal-user-key', salesRights: false }] });
@@ -44,25 +41,7 @@ async function connect(protocol: (typeof PROTOCOLS)[number]) {
   return { ...connected, items };
 }
 
-/** A fresh deal of the fixture order, for a fresh account unless one is given. */
-function deal(accountId?: string): SalesOrderV1 {
-  const n = String(++sequence).padStart(4, '0');
-  const order = salesOrder();
-  return {
-    ...order,
-    externalId: `0065g0000ODCT${n}AAA`,
-    customer: { ...order.customer, externalId: accountId ?? `0015g0000ODCT${n}AAA` },
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
-}
+const deal = dealMaker('ODCT');
 
 describe.each(PROTOCOLS)('over %s', (protocol) => {
   let erp: ErpPort;

@@ -5,14 +5,12 @@
 // 403 is something else), outages.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connector } from '../../functions/connectors/sap-s4hana';
-import type { SalesOrderV1 } from '../../functions/domain/canonical/sales-order';
 import type { ErpPort } from '../../functions/ports/erp';
 import { ERP_ACCOUNTS } from '../../sandboxes/catalog';
 import type { ErpDesk } from '../../sandboxes/erp-sandbox';
 import type { RequestLogEntry } from '../../sandboxes/request-log';
 import { type SapSandbox, startSapSandbox } from '../../sandboxes/sap-s4hana';
-import { salesOrder } from '../unit/functions/support/orders';
-import { connectAdapter, secrets } from './support';
+import { connectAdapter, dealMaker, failure, secrets } from './support';
 
 const SETTINGS = {
   salesOrganization: '1010',
@@ -38,7 +36,6 @@ let erp: ErpPort;
 let desk: ErpDesk;
 let credentials: Record<string, unknown>;
 let items: Map<string, string>;
-let sequence = 0;
 
 beforeAll(async () => {
   sandbox = await startSapSandbox();
@@ -60,16 +57,7 @@ function connect(settings: Record<string, unknown> = SETTINGS, system = 'sap-s4h
   return connectAdapter(connector, sandbox.url, { system, settings });
 }
 
-/** A fresh deal of the fixture order, for a fresh account unless one is given. */
-function deal(accountId?: string): SalesOrderV1 {
-  const n = String(++sequence).padStart(4, '0');
-  const order = salesOrder();
-  return {
-    ...order,
-    externalId: `0065g0000SAPC${n}AAA`,
-    customer: { ...order.customer, externalId: accountId ?? `0015g0000SAPC${n}AAA` },
-  };
-}
+const deal = dealMaker('SAPC');
 
 /** Polls until `probe` yields a value; the sandbox's clock decides when, not the test. */
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
@@ -80,15 +68,6 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
 }
 
 /** The log as `METHOD <entity set or token> <status>`, queries left out. */
