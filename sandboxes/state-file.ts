@@ -86,3 +86,40 @@ export class DebouncedSaver {
     return this.writing;
   }
 }
+
+/**
+ * A sandbox's records in memory, saved to its state file (when it has one) shortly after each
+ * change and on close. Each vendor's store extends it with the lookups its API needs.
+ */
+export class PersistedStore<State extends { version: number }> {
+  protected constructor(
+    readonly state: State,
+    private readonly saver: DebouncedSaver | undefined,
+  ) {}
+
+  /** The saved state, or `fresh()` (written at once, so a crash before the first change still leaves it). */
+  protected static async load<State extends { version: number }>(
+    stateFile: string | undefined,
+    { version, label, fresh }: { version: number; label: string; fresh: () => State },
+  ): Promise<[State, DebouncedSaver | undefined]> {
+    const loaded = stateFile ? await readStateFile<State>(stateFile, version, label) : undefined;
+    const state = loaded ?? fresh();
+    const saver = stateFile ? new DebouncedSaver(stateFile, () => JSON.stringify(state, null, 2), label) : undefined;
+    if (saver && !loaded) saver.schedule();
+    return [state, saver];
+  }
+
+  /** Marks the state dirty; the file is rewritten shortly after (see DebouncedSaver). */
+  changed(): void {
+    this.saver?.schedule();
+  }
+
+  async flush(): Promise<void> {
+    await this.saver?.flush();
+  }
+
+  /** Final save; later changes (from requests still in flight) are not written. */
+  async close(): Promise<void> {
+    await this.saver?.close();
+  }
+}

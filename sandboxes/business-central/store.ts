@@ -2,7 +2,7 @@
 // tenant, seeded from the catalog and optionally kept in a state file.
 import { createHash, randomUUID } from 'node:crypto';
 import { ERP_ACCOUNTS, ERP_PRODUCTS } from '../catalog';
-import { DebouncedSaver, readStateFile } from '../state-file';
+import { PersistedStore } from '../state-file';
 
 export interface CustomerRecord {
   id: string;
@@ -128,27 +128,14 @@ export function seedState(seed: boolean): State {
   };
 }
 
-export class Store {
-  private saver?: DebouncedSaver;
-
-  private constructor(readonly state: State) {}
-
+export class Store extends PersistedStore<State> {
   static async open(stateFile: string | undefined, seed: boolean): Promise<Store> {
-    const saved = stateFile ? await readStateFile<State>(stateFile, STATE_VERSION, LABEL) : undefined;
-    const store = new Store(saved ?? seedState(seed));
-    if (stateFile) {
-      store.saver = new DebouncedSaver(stateFile, () => JSON.stringify(store.state), LABEL);
-      if (!saved) await store.saver.flush();
-    }
-    return store;
-  }
-
-  changed(): void {
-    this.saver?.schedule();
-  }
-
-  async close(): Promise<void> {
-    await this.saver?.close();
+    const [state, saver] = await PersistedStore.load(stateFile, {
+      version: STATE_VERSION,
+      label: LABEL,
+      fresh: () => seedState(seed),
+    });
+    return new Store(state, saver);
   }
 
   customer(id: string): CustomerRecord | undefined {

@@ -1,7 +1,7 @@
 // The sandbox's account data and its persistence. The local twin restarts often, so the state
 // survives in an optional JSON file: loaded on start, saved shortly after each change and on stop.
 import { randomBytes } from 'node:crypto';
-import { DebouncedSaver, readStateFile } from '../state-file';
+import { PersistedStore } from '../state-file';
 import {
   type ClientRegistration,
   type CustomerRecord,
@@ -31,34 +31,14 @@ export interface PersistedState {
   idempotencyKeys: Record<string, string>;
 }
 
-export class SandboxStore {
-  private constructor(
-    readonly state: PersistedState,
-    private readonly saver: DebouncedSaver | undefined,
-  ) {}
-
+export class SandboxStore extends PersistedStore<PersistedState> {
   static async open(stateFile: string | undefined, seed: boolean): Promise<SandboxStore> {
-    const loaded = stateFile ? await readStateFile<PersistedState>(stateFile, STATE_VERSION, LABEL) : undefined;
-    const state = loaded ?? freshState(seed);
-    const saver = stateFile ? new DebouncedSaver(stateFile, () => JSON.stringify(state, null, 2), LABEL) : undefined;
-    const store = new SandboxStore(state, saver);
-    // A new file is written right away so a crash before the first change still leaves the seed.
-    if (stateFile && !loaded) store.changed();
-    return store;
-  }
-
-  /** Marks the state dirty; the file is rewritten shortly after (see DebouncedSaver). */
-  changed(): void {
-    this.saver?.schedule();
-  }
-
-  async flush(): Promise<void> {
-    await this.saver?.flush();
-  }
-
-  /** Final save; later changes (from requests still in flight) are not written. */
-  async close(): Promise<void> {
-    await this.saver?.close();
+    const [state, saver] = await PersistedStore.load(stateFile, {
+      version: STATE_VERSION,
+      label: LABEL,
+      fresh: () => freshState(seed),
+    });
+    return new SandboxStore(state, saver);
   }
 
   findCustomer(ref: RecordRef): CustomerRecord | undefined {

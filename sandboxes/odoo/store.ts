@@ -1,6 +1,6 @@
 // The sandbox's database and its persistence: an optional JSON state file, loaded on start and
 // saved shortly after each change and on stop.
-import { DebouncedSaver, readStateFile } from '../state-file';
+import { PersistedStore } from '../state-file';
 import { formatOrderName, type OdooRecord, seedTables } from './model';
 
 const STATE_VERSION = 1;
@@ -30,27 +30,14 @@ export interface PersistedState {
   apiKeys: ApiKey[];
 }
 
-export class OdooStore {
-  private constructor(
-    readonly state: PersistedState,
-    private readonly saver: DebouncedSaver | undefined,
-  ) {}
-
+export class OdooStore extends PersistedStore<PersistedState> {
   static async open(stateFile: string | undefined, seed: boolean): Promise<OdooStore> {
-    const loaded = stateFile ? await readStateFile<PersistedState>(stateFile, STATE_VERSION, LABEL) : undefined;
-    const state = loaded ?? freshState(seed);
-    const saver = stateFile ? new DebouncedSaver(stateFile, () => JSON.stringify(state, null, 2), LABEL) : undefined;
-    const store = new OdooStore(state, saver);
-    if (stateFile && !loaded) store.changed();
-    return store;
-  }
-
-  changed(): void {
-    this.saver?.schedule();
-  }
-
-  async close(): Promise<void> {
-    await this.saver?.close();
+    const [state, saver] = await PersistedStore.load(stateFile, {
+      version: STATE_VERSION,
+      label: LABEL,
+      fresh: () => freshState(seed),
+    });
+    return new OdooStore(state, saver);
   }
 
   table(model: string): OdooRecord[] {

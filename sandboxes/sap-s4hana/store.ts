@@ -2,7 +2,7 @@
 // shortly after each change and on stop. Sessions and CSRF tokens are not kept: like the
 // tenant's own sessions, they end with a restart.
 import { randomBytes } from 'node:crypto';
-import { DebouncedSaver, readStateFile } from '../state-file';
+import { PersistedStore } from '../state-file';
 import {
   type BusinessPartnerRecord,
   type CommunicationUser,
@@ -28,27 +28,14 @@ export interface PersistedState {
   communicationUsers: CommunicationUser[];
 }
 
-export class SandboxStore {
-  private constructor(
-    readonly state: PersistedState,
-    private readonly saver: DebouncedSaver | undefined,
-  ) {}
-
+export class SandboxStore extends PersistedStore<PersistedState> {
   static async open(stateFile: string | undefined, seed: boolean): Promise<SandboxStore> {
-    const loaded = stateFile ? await readStateFile<PersistedState>(stateFile, STATE_VERSION, LABEL) : undefined;
-    const state = loaded ?? freshState(seed);
-    const saver = stateFile ? new DebouncedSaver(stateFile, () => JSON.stringify(state, null, 2), LABEL) : undefined;
-    const store = new SandboxStore(state, saver);
-    if (stateFile && !loaded) store.changed();
-    return store;
-  }
-
-  changed(): void {
-    this.saver?.schedule();
-  }
-
-  async close(): Promise<void> {
-    await this.saver?.close();
+    const [state, saver] = await PersistedStore.load(stateFile, {
+      version: STATE_VERSION,
+      label: LABEL,
+      fresh: () => freshState(seed),
+    });
+    return new SandboxStore(state, saver);
   }
 
   partner(id: string): BusinessPartnerRecord | undefined {
