@@ -2,13 +2,9 @@
 // token for the Business Central API, valid for about an hour (expires_in).
 import * as z from 'zod';
 import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
+import type { AccessToken } from '../../platform/access-token';
 import { parseJsonBody, parseValue, retryAfterSeconds, send } from '../../platform/http';
 import { API_SCOPE, type BusinessCentralCredentials, tokenUrl } from './credentials';
-
-export interface AccessToken {
-  value: string;
-  expiresAt: number;
-}
 
 export const ENTRA_TITLE = 'Microsoft Entra ID';
 

@@ -3,9 +3,10 @@
 // translated by errors.ts.
 import type * as z from 'zod';
 import { BusinessException } from '../../domain/errors';
+import { type AccessToken, TokenCache } from '../../platform/access-token';
 import { type HttpResponse, parseBody, send } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
-import { type AccessToken, requestToken } from './auth';
+import { requestToken } from './auth';
 import { type BusinessCentralCredentials, businessCentralCredentialsSchema, companyUrl } from './credentials';
 import { interpretFailure, readError, SYSTEM_TITLE } from './errors';
 import type { BusinessCentralSettings } from './settings';
@@ -23,9 +24,7 @@ export interface ApiRequest {
 
 export class BusinessCentralClient {
   private credentials?: Promise<BusinessCentralCredentials>;
-  private token?: Promise<AccessToken>;
-  private tokenExpiresAt = 0;
-  private tokenValue?: string;
+  private readonly tokens = new TokenCache(async () => requestToken(await this.connect(), this.secretId));
 
   constructor(
     private readonly secretId: string,
@@ -41,11 +40,11 @@ export class BusinessCentralClient {
   /** The 2xx answer; anything else is thrown as what it means (see errors.ts). */
   async request(request: ApiRequest): Promise<HttpResponse> {
     const where = `${request.method} ${pathOnly(request.path)}`;
-    let token = await this.currentToken();
+    let token = await this.tokens.current();
     let response = await this.call(request, token);
     if (response.status === 401) {
-      this.discard(token);
-      token = await this.currentToken();
+      this.tokens.discard(token);
+      token = await this.tokens.current();
       response = await this.call(request, token);
       if (response.status === 401) {
         const { code, reason } = readError(response);
@@ -87,35 +86,6 @@ export class BusinessCentralClient {
       throw error;
     });
     return this.credentials;
-  }
-
-  /** One token request at a time: calls made while it is pending share it. */
-  private currentToken(): Promise<AccessToken> {
-    if (!this.token || this.tokenExpiresAt <= Date.now()) {
-      this.tokenExpiresAt = Number.POSITIVE_INFINITY;
-      this.token = this.connect()
-        .then((credentials) => requestToken(credentials, this.secretId))
-        .then((token) => {
-          this.tokenExpiresAt = token.expiresAt;
-          this.tokenValue = token.value;
-          return token;
-        })
-        .catch((error) => {
-          this.token = undefined;
-          this.tokenExpiresAt = 0;
-          throw error;
-        });
-    }
-    return this.token;
-  }
-
-  /** Forgets a refused token, unless a concurrent call already replaced it. */
-  private discard(token: AccessToken): void {
-    if (this.tokenValue === token.value) {
-      this.token = undefined;
-      this.tokenExpiresAt = 0;
-      this.tokenValue = undefined;
-    }
   }
 }
 

@@ -3,13 +3,9 @@
 import { constants, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import * as z from 'zod';
 import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
+import type { AccessToken } from '../../platform/access-token';
 import { parseJsonBody, retryAfterSeconds, send } from '../../platform/http';
 import type { NetSuiteCredentials } from './credentials';
-
-export interface AccessToken {
-  value: string;
-  expiresAt: number;
-}
 
 // Renew a minute early so a token never expires in flight.
 const EARLY_RENEWAL_MS = 60_000;

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { BusinessException, ThrottledError, UnavailableError } from '../../domain/errors';
+import { type AccessToken, TokenCache } from '../../platform/access-token';
 import { type HttpResponse, parseBody, parseJsonBody, retryAfterSeconds, send } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
-import { type AccessToken, requestToken } from './auth';
+import { requestToken } from './auth';
 import { type NetSuiteCredentials, netSuiteCredentialsSchema, restBaseUrl } from './credentials';
 
 export interface NetSuiteErrorDetail {
@@ -41,8 +42,10 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 /** SuiteTalk REST record client; the token is kept per function instance until shortly before it expires. */
 export class NetSuiteClient {
   private connection?: Promise<{ credentials: NetSuiteCredentials; baseUrl: string }>;
-  private token?: Promise<AccessToken>;
-  private tokenExpiresAt = 0;
+  private readonly tokens = new TokenCache(async () => {
+    const { credentials, baseUrl } = await this.connect();
+    return requestToken(credentials, baseUrl, this.secretId);
+  });
 
   constructor(private readonly secretId: string) {}
 
@@ -53,10 +56,10 @@ export class NetSuiteClient {
   }
 
   async record(method: Method, path: string, body?: unknown): Promise<NetSuiteResponse> {
-    let response = await this.call(method, path, body);
+    let { response, token } = await this.call(method, path, body);
     if (response.status === 401) {
-      this.token = undefined;
-      response = await this.call(method, path, body);
+      this.tokens.discard(token);
+      ({ response } = await this.call(method, path, body));
       if (response.status === 401) {
         throw new BusinessException(
           'CONNECTION_REJECTED',
@@ -67,10 +70,14 @@ export class NetSuiteClient {
     return interpret(response, method, path);
   }
 
-  private async call(method: Method, path: string, body?: unknown): Promise<HttpResponse> {
+  private async call(
+    method: Method,
+    path: string,
+    body?: unknown,
+  ): Promise<{ response: HttpResponse; token: AccessToken }> {
     const { baseUrl } = await this.connect();
-    const token = await this.currentToken();
-    return send({
+    const token = await this.tokens.current();
+    const response = await send({
       system: SYSTEM_TITLE,
       method,
       url: `${baseUrl}/services/rest/record/v1${path}`,
@@ -81,6 +88,7 @@ export class NetSuiteClient {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    return { response, token };
   }
 
   private connect() {
@@ -91,24 +99,6 @@ export class NetSuiteClient {
         throw error;
       });
     return this.connection;
-  }
-
-  /** One token request at a time: calls made while it is pending share it. */
-  private currentToken(): Promise<AccessToken> {
-    if (!this.token || this.tokenExpiresAt <= Date.now()) {
-      this.tokenExpiresAt = Number.POSITIVE_INFINITY;
-      this.token = this.connect()
-        .then(({ credentials, baseUrl }) => requestToken(credentials, baseUrl, this.secretId))
-        .then((token) => {
-          this.tokenExpiresAt = token.expiresAt;
-          return token;
-        })
-        .catch((error) => {
-          this.token = undefined;
-          throw error;
-        });
-    }
-    return this.token;
   }
 }
 

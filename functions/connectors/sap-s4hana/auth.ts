@@ -3,14 +3,10 @@
 // default) and is renewed shortly before.
 import * as z from 'zod';
 import { BusinessException, UnavailableError } from '../../domain/errors';
+import type { AccessToken } from '../../platform/access-token';
 import { parseJsonBody, send } from '../../platform/http';
 import type { SapCredentials } from './credentials';
 import { SYSTEM_TITLE, throttling } from './errors';
-
-export interface AccessToken {
-  value: string;
-  expiresAt: number;
-}
 
 /** Renew this early (a tenth of short lifetimes) so a token never expires in flight. */
 const EARLY_RENEWAL_MS = 60_000;

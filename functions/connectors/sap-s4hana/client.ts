@@ -5,9 +5,10 @@
 // renews the session once; any other answer is classified (errors.ts) or handed back.
 import type * as z from 'zod';
 import { BusinessException } from '../../domain/errors';
+import { TokenCache } from '../../platform/access-token';
 import { type HttpResponse, parseBody, send } from '../../platform/http';
 import { readJsonSecret } from '../../platform/secrets';
-import { type AccessToken, requestToken } from './auth';
+import { requestToken } from './auth';
 import { apiBaseUrl, type SapCredentials, sapCredentialsSchema, tokenUrl } from './credentials';
 import { apiError, forbidden, isCsrfRefusal, SapApiError, SYSTEM_TITLE, throttling, unavailable } from './errors';
 import { ODATA_ROOT, type Service } from './odata';
@@ -33,8 +34,10 @@ export interface WriteOptions {
 
 export class SapClient {
   private connection?: Promise<Connection>;
-  private token?: Promise<AccessToken>;
-  private tokenExpiresAt = 0;
+  private readonly tokens = new TokenCache(async () => {
+    const { credentials, tokenUrl } = await this.connect();
+    return requestToken(credentials, tokenUrl, this.secretId);
+  });
   private session?: Promise<CsrfSession>;
 
   constructor(readonly secretId: string) {}
@@ -103,12 +106,13 @@ export class SapClient {
     let renewedToken = false;
     let renewedSession = false;
     for (;;) {
-      const token = this.currentToken();
+      const pendingToken = this.tokens.current();
       const session = method === 'GET' ? undefined : this.currentSession(service);
+      const token = await pendingToken;
       const response = await this.send(method, service, path, body, {
         ...headers,
         ...sessionHeaders(session ? await session : undefined),
-        authorization: `Bearer ${(await token).value}`,
+        authorization: `Bearer ${token.value}`,
       });
       if (response.status === 401) {
         const { credentials } = await this.connect();
@@ -118,7 +122,7 @@ export class SapClient {
             `${SYSTEM_TITLE} refused a fresh token for ${where}; check that the communication arrangements of user ${credentials.clientId} use OAuth 2.0 for inbound calls (secret ${this.secretId}).`,
           );
         }
-        this.forgetToken(token);
+        this.tokens.discard(token);
         if (session) this.forgetSession(session);
         renewedToken = true;
         continue;
@@ -169,26 +173,6 @@ export class SapClient {
         throw error;
       });
     return this.connection;
-  }
-
-  /** One token request at a time: calls made while it is pending share it. */
-  private currentToken(): Promise<AccessToken> {
-    if (!this.token || this.tokenExpiresAt <= Date.now()) {
-      this.tokenExpiresAt = Number.POSITIVE_INFINITY;
-      const pending = this.connect()
-        .then(({ credentials, tokenUrl }) => requestToken(credentials, tokenUrl, this.secretId))
-        .then((token) => {
-          if (this.token === pending) this.tokenExpiresAt = token.expiresAt;
-          return token;
-        });
-      pending.catch(() => this.forgetToken(pending));
-      this.token = pending;
-    }
-    return this.token;
-  }
-
-  private forgetToken(token: Promise<AccessToken>): void {
-    if (this.token === token) this.token = undefined;
   }
 
   /** One CSRF fetch at a time, from the root of the service about to be written to. */
