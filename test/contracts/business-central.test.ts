@@ -13,23 +13,13 @@ import {
   SANDBOX_ENVIRONMENT,
   startBusinessCentralSandbox,
 } from '../../sandboxes/business-central';
+import { DEFAULT_GOVERNANCE } from '../../sandboxes/business-central/governance';
 import { ERP_ACCOUNTS } from '../../sandboxes/catalog';
 import type { ErpDesk } from '../../sandboxes/erp-sandbox';
 import type { RequestLogEntry } from '../../sandboxes/request-log';
 import { connectAdapter, dealMaker, failure, secrets } from './support';
 
 const SETTINGS = { companyId: SANDBOX_COMPANY_ID, environment: SANDBOX_ENVIRONMENT };
-const DEFAULTS = {
-  latencyMs: 0,
-  outage: false,
-  rateLimitRequests: 6000,
-  rateLimitWindowSeconds: 300,
-  concurrencyLimit: 5,
-  queueLimit: 95,
-  queueTimeoutMs: 600_000,
-  dropNextCreates: 0,
-  conflictNextPatches: 0,
-};
 
 let sandbox: BusinessCentralSandbox;
 let erp: ErpPort;
@@ -53,7 +43,7 @@ beforeEach(async () => {
     settings: SETTINGS,
   }));
   items = new Map((await desk.itemMappings()).map((m) => [m.sku, m.itemId]));
-  await desk.configure(DEFAULTS);
+  await desk.configure({ ...DEFAULT_GOVERNANCE });
 });
 
 /** An adapter on other credentials or settings; a fresh secret name keeps the cached secret out of the way. */
