@@ -17,11 +17,19 @@ const SETUP_ERRORS = new Set([
   'InvalidRequestException',
 ]);
 
-/** Reads a JSON secret by ARN and checks its shape; a malformed secret names the missing keys. */
-export async function readJsonSecret<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
+/**
+ * Reads a JSON secret by ARN and checks its shape; a malformed secret names the missing keys.
+ * `fresh` skips the cache: for a credential the system has just refused, which an operator may
+ * have replaced since it was cached.
+ */
+export async function readJsonSecret<T>(
+  secretId: string,
+  schema: z.ZodType<T>,
+  { fresh = false }: { fresh?: boolean } = {},
+): Promise<T> {
   let raw: unknown;
   try {
-    raw = await getSecret(secretId, { maxAge: CACHE_SECONDS, transform: 'json' });
+    raw = await getSecret(secretId, { maxAge: CACHE_SECONDS, transform: 'json', forceFetch: fresh });
   } catch (error) {
     throw classify(error, secretId);
   }

@@ -48,9 +48,10 @@ describe.each(PROTOCOLS)('over %s', (protocol) => {
   let desk: ErpDesk;
   let items: Map<string, string>;
   let credentials: Record<string, unknown>;
+  let secretId: string;
 
   beforeEach(async () => {
-    ({ erp, desk, items, credentials } = await connect(protocol));
+    ({ erp, desk, items, credentials, secretId } = await connect(protocol));
   });
 
   it('creates the order once: the same CRM record again returns the first order', async () => {
@@ -95,6 +96,18 @@ describe.each(PROTOCOLS)('over %s', (protocol) => {
     expect(error.message).toMatch(/generate a new API key/);
     expect(renewed.apiKey).toBe(credentials.apiKey);
     await expect(erp.customers.upsert(order.customer)).resolves.toMatchObject({ erpCustomerId: expect.any(String) });
+  });
+
+  it('uses a new API key put into the secret as soon as Odoo refuses the old one, without waiting for the secret cache', async () => {
+    const order = deal();
+    await erp.customers.upsert(order.customer);
+    await desk.expireSessions();
+    // The admin generates a new key and puts it into the secret; the function still caches the old one.
+    const replaced = await desk.connection();
+    secrets.put(secretId, replaced);
+
+    await expect(erp.customers.upsert(order.customer)).resolves.toMatchObject({ erpCustomerId: expect.any(String) });
+    expect(replaced.apiKey).not.toBe(credentials.apiKey);
   });
 });
 

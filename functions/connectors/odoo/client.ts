@@ -59,7 +59,7 @@ export class OdooClient {
     }
     this.transport = undefined;
     try {
-      return await (await this.connect()).call(model, method, kwargs);
+      return await (await this.connect({ fresh: true })).call(model, method, kwargs);
     } catch (error) {
       if (!isRefusal(error)) throw error;
       throw this.rejected(error as OdooFault, `${model}.${method}`);
@@ -88,8 +88,8 @@ export class OdooClient {
     );
   }
 
-  private connect(): Promise<OdooTransport> {
-    this.transport ??= readJsonSecret(this.secretId, odooCredentialsSchema)
+  private connect(options: { fresh?: boolean } = {}): Promise<OdooTransport> {
+    this.transport ??= readJsonSecret(this.secretId, odooCredentialsSchema, options)
       .then((credentials) =>
         this.settings.protocol === 'json-rpc' ? new JsonRpcTransport(credentials) : new Json2Transport(credentials),
       )
