@@ -24,6 +24,8 @@ export const many2one = orFalse(z.tuple([z.number().int(), z.string()]));
 
 export class OdooClient {
   private transport?: Promise<OdooTransport>;
+  /** Ids of reference records (countries, currencies) found so far: they do not change under a warm function. */
+  private readonly referenceIds = new Map<string, number>();
 
   constructor(
     private readonly secretId: string,
@@ -32,6 +34,16 @@ export class OdooClient {
 
   searchRead<T>(model: string, domain: Domain, fields: string[], schema: z.ZodType<T>, limit?: number): Promise<T[]> {
     return this.typed(model, 'search_read', { domain, fields, ...(limit ? { limit } : {}) }, z.array(schema));
+  }
+
+  /** The id of the reference record whose `field` is `value`, asked of Odoo once per function instance. */
+  async referenceId(model: string, field: string, value: string): Promise<number | undefined> {
+    const key = `${model}|${field}|${value}`;
+    const known = this.referenceIds.get(key);
+    if (known !== undefined) return known;
+    const [record] = await this.searchRead(model, [[field, '=', value]], ['id'], z.object({ id: z.number().int() }), 1);
+    if (record) this.referenceIds.set(key, record.id);
+    return record?.id;
   }
 
   read<T>(model: string, ids: number[], fields: string[], schema: z.ZodType<T>): Promise<T[]> {

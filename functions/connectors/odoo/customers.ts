@@ -83,15 +83,9 @@ export function assertNotBlocked(partner: PartnerRecord): void {
 
 async function countryIdOf(client: OdooClient, customer: CustomerV1): Promise<number> {
   const code = customer.billingAddress.country;
-  const [country] = await client.searchRead(
-    'res.country',
-    [['code', '=', code]],
-    ['id'],
-    z.object({ id: z.number().int() }),
-    1,
-  );
-  if (!country) throw rejected(customer, `Odoo has no country with code ${code}`);
-  return country.id;
+  const countryId = await client.referenceId('res.country', 'code', code);
+  if (countryId === undefined) throw rejected(customer, `Odoo has no country with code ${code}`);
+  return countryId;
 }
 
 function rejected(customer: CustomerV1, reason: string, cause?: unknown): BusinessException {

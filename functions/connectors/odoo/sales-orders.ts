@@ -136,20 +136,14 @@ function toErpOrder(order: z.infer<typeof orderHeader>): ErpOrder {
 }
 
 async function currencyIdOf(client: OdooClient, order: SalesOrderV1): Promise<number> {
-  const [currency] = await client.searchRead(
-    'res.currency',
-    [['name', '=', order.currency]],
-    ['id'],
-    z.object({ id: z.number().int() }),
-    1,
-  );
-  if (!currency) {
+  const currencyId = await client.referenceId('res.currency', 'name', order.currency);
+  if (currencyId === undefined) {
     throw new BusinessException(
       'ERP_ORDER_REJECTED',
       `Odoo has no active currency ${order.currency} for CRM record ${order.externalId}; activate it in Accounting > Settings > Currencies.`,
     );
   }
-  return currency.id;
+  return currencyId;
 }
 
 /** Odoo's refusal in business terms; an item refusal names the product, item and line. */
