@@ -6,6 +6,7 @@
 export const OUTPUTS = {
   correlationTable: 'CorrelationTableName',
   itemMappingTable: 'ItemMappingTableName',
+  capacityTable: 'CapacityTableName',
   /** The URL a SaaS sender posts its webhooks to, e.g. SalesforceWebhookUrl. */
   webhookUrl: (sender: string) =>
     `${sender.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}WebhookUrl`,

@@ -4,6 +4,7 @@
 // ERP or moving a region to another ERP is a configuration deploy.
 import type { Node } from 'constructs';
 import type * as z from 'zod';
+import { type CapacitySettings, capacitySettingsSchema } from '../functions/capacity/settings';
 import { type Routing, routingSchema } from '../functions/domain/routing';
 
 export interface HubConfig {
@@ -13,6 +14,8 @@ export interface HubConfig {
   readonly systems: Readonly<Record<string, unknown>>;
   /** Which ERP each order goes to. */
   readonly routing: Routing;
+  /** How much of each ERP account the hub may use (functions/capacity/settings.ts). */
+  readonly capacity: CapacitySettings;
 }
 
 /** Context keys of earlier versions, and where their values live now. */
@@ -32,7 +35,11 @@ export function readConfig(node: Node): HubConfig {
   const systems = requireObject(node, 'hub:systems');
   const routing = routingSchema.safeParse(requireObject(node, 'hub:routing'));
   if (!routing.success) throw new Error(describeIssues('hub:routing', routing.error));
-  return { stage, systems, routing: routing.data };
+  const capacity = capacitySettingsSchema.safeParse(
+    node.tryGetContext('hub:capacity') === undefined ? {} : requireObject(node, 'hub:capacity'),
+  );
+  if (!capacity.success) throw new Error(describeIssues('hub:capacity', capacity.error));
+  return { stage, systems, routing: routing.data, capacity: capacity.data };
 }
 
 /** Every problem of a context value, each with the key path it is at. */

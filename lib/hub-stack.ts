@@ -1,10 +1,12 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { routedSystems } from '../functions/domain/routing';
+import { Capacity } from './capacity';
 import type { HubConfig } from './config';
 import { Connections } from './connections';
 import { Ingest } from './ingest';
-import { QuoteToCash } from './quote-to-cash';
+import { QUOTE_TO_CASH, QuoteToCash } from './quote-to-cash';
 import { webhookSenders } from './senders';
 import type { ConnectedSystem } from './systems';
 import { Tracking } from './tracking';
@@ -29,7 +31,13 @@ export class HubStack extends Stack {
       idempotencyTable: tracking.idempotencyTable,
       senders: webhookSenders(systems),
     });
+    const capacity = new Capacity(this, 'Capacity', {
+      settings: config.capacity,
+      erps: routedSystems(config.routing),
+      flows: [QUOTE_TO_CASH],
+    });
     new QuoteToCash(this, 'QuoteToCash', {
+      capacity,
       bus,
       correlationTable: tracking.correlationTable,
       itemMappingTable: tracking.itemMappingTable,

@@ -16,12 +16,17 @@ import { HUB_SOURCE_PREFIX } from '../functions/domain/canonical/envelope';
 import { OPPORTUNITY_CLOSED_WON } from '../functions/domain/canonical/opportunity-closed-won';
 import { type Routing, routedSystems } from '../functions/domain/routing';
 import { STATE_MACHINES_DIR } from '../paths';
+import { type Capacity, stateMachineName } from './capacity';
 import type { Connections } from './connections';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HubFunction } from './hub-function';
 import { type ConnectedSystem, systemsOfKind } from './systems';
 
+/** The flow's name: in the correlation table, the capacity budgets' shares and the state machine's name. */
+export const QUOTE_TO_CASH = 'quote-to-cash';
+
 export interface QuoteToCashProps {
+  readonly capacity: Capacity;
   readonly bus: IEventBus;
   readonly correlationTable: ITableV2;
   readonly itemMappingTable: ITableV2;
@@ -51,6 +56,7 @@ export class QuoteToCash extends Construct {
     super(scope, id);
     const steps = this.createSteps(props);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: stateMachineName(this, QUOTE_TO_CASH),
       stateMachineType: StateMachineType.STANDARD,
       comment: 'Quote-to-cash: closed-won deal to ERP sales order',
       definitionBody: DefinitionBody.fromString(
@@ -64,6 +70,7 @@ export class QuoteToCash extends Construct {
         CreateErpSalesOrderFunctionArn: steps.createOrder.functionArn,
         WriteBackOrderFunctionArn: steps.writeBack.functionArn,
         ShadowErpOrderFunctionArn: steps.shadowOrder.functionArn,
+        ParkFunctionArn: props.capacity.park.functionArn,
       },
       tracingEnabled: true,
       logs: {
@@ -79,7 +86,7 @@ export class QuoteToCash extends Construct {
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: Object.values(steps).map((fn) => fn.functionArn),
+        resources: [...Object.values(steps), props.capacity.park].map((fn) => fn.functionArn),
       }),
     );
     this.stateMachine.addToRolePolicy(
@@ -163,6 +170,7 @@ export class QuoteToCash extends Construct {
       .bindTable(props.itemMappingTable, 'ITEM_MAPPING_TABLE_NAME', ['BatchGetItem'])
       .bindTable(props.correlationTable, 'CORRELATION_TABLE_NAME', ['BatchWriteItem', 'UpdateItem']);
     for (const fn of [loadOrder, upsertCustomer, createOrder, writeBack]) correlation(fn);
+    for (const fn of [upsertCustomer, createOrder, shadowOrder]) props.capacity.bindStep(fn, QUOTE_TO_CASH);
     return { loadOrder, routeOrder, upsertCustomer, createOrder, writeBack, shadowOrder };
   }
 

@@ -2,6 +2,7 @@
 // step loads only the connector of the system it calls, on demand: the bundler puts each vendor
 // in a chunk of its own, so a step calling one ERP never loads the others' code.
 
+import { capacityGate, currentFlow, guardErp } from '../capacity';
 import type { Connection, Connector, CrmConnector, ErpConnector } from '../ports/connector';
 import type { CrmPort } from '../ports/crm';
 import type { ErpPort } from '../ports/erp';
@@ -79,10 +80,15 @@ function adapters<P>(kind: Connector['kind'], create: (connector: Connector, con
   };
 }
 
-/** The ERP adapter for a system of this deployment. */
-export const erp: (system: string) => Promise<ErpPort> = adapters('erp', (connector, connection) =>
-  (connector as ErpConnector).create(connection),
-);
+/**
+ * The ERP adapter for a system of this deployment. Where the deployment gives the ERP account a
+ * capacity budget, every operation goes through its gate (functions/capacity).
+ */
+export const erp: (system: string) => Promise<ErpPort> = adapters('erp', (connector, connection) => {
+  const port = (connector as ErpConnector).create(connection);
+  const gate = capacityGate(connection.system, connector.title);
+  return gate ? guardErp(port, gate, currentFlow()) : port;
+});
 
 /** The CRM adapter for a system of this deployment. */
 export const crm: (system: string) => Promise<CrmPort> = adapters('crm', (connector, connection) =>

@@ -44,8 +44,29 @@ export class UnavailableError extends Error {
   }
 }
 
+/**
+ * The ERP has no capacity for the hub right now (its budget is in use, or its circuit breaker is
+ * open): not a failure. The state machine parks the transaction in the ERP's waiting line and
+ * runs the step again when capacity frees.
+ */
+export class WaitingForErpError extends Error {
+  constructor(
+    readonly system: string,
+    message: string,
+  ) {
+    super(`${message} (ERP account: ${system})`);
+    this.name = WAITING_FOR_ERP;
+  }
+}
+
+/** The ERP account a Hub.WaitingForErp message names: the line its transaction waits in. */
+export function waitingSystemOf(message: string): string | undefined {
+  return /\(ERP account: ([a-z0-9-]+)\)$/.exec(message)?.[1];
+}
+
 const THROTTLED = 'Hub.Throttled';
 const UNAVAILABLE = 'Hub.Unavailable';
+export const WAITING_FOR_ERP = 'Hub.WaitingForErp';
 
 /** What Lambda reports when a function runs out of time; Step Functions shows it as the task's error. */
 export const LAMBDA_TIMEOUT_ERROR = 'Sandbox.Timedout';

@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { WAITING_FOR_ERP } from '../domain/errors';
 import { type BusinessKeys, CorrelationStore } from '../stores/correlation-store';
 import { withDeadline } from './deadline';
 import { requireEnv } from './env';
@@ -62,14 +63,16 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
       return result;
     } catch (error) {
       const failure = error as Error;
-      logger.warn('Step failed', { error: failure.name, reason: failure.message });
+      const waiting = failure.name === WAITING_FOR_ERP;
+      if (waiting) logger.info('Step waits for ERP capacity', { reason: failure.message });
+      else logger.warn('Step failed', { error: failure.name, reason: failure.message });
       // Recording the failure must not replace it: the state machine decides on the original error.
       await correlation
         .recordStep({
           correlationId: input.correlationId,
           executionArn: input.executionArn,
           step: definition.step,
-          outcome: 'FAILED',
+          outcome: waiting ? 'WAITING' : 'FAILED',
           error: failure.name,
           message: failure.message,
           durationMs: Date.now() - started,

@@ -36,7 +36,8 @@ export type TransactionStatus = 'IN_PROGRESS' | 'COMPLETED' | 'NEEDS_ATTENTION';
 export interface StepRecord {
   correlationId: string;
   step: string;
-  outcome: 'OK' | 'FAILED';
+  /** WAITING: the step found no ERP capacity and its transaction was parked, not failed. */
+  outcome: 'OK' | 'FAILED' | 'WAITING';
   executionArn?: string;
   error?: string;
   message?: string;

@@ -59,10 +59,11 @@ export function netSuiteControl(ctx: {
       store.state.tokenSecret = randomBytes(32).toString('base64url');
       store.changed();
     },
-    configure: ({ latencyMs, concurrencyLimit, outage, dropNextCreates }) => ({
+    configure: ({ latencyMs, concurrencyLimit, heldByOthers, outage, dropNextCreates }) => ({
       ...ctx.governance.configure({
         latencyMs,
         concurrencyLimit,
+        heldByOthers,
         outage,
         dropNextCreates,
       } as Partial<GovernanceConfig>),

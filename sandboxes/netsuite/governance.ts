@@ -7,6 +7,8 @@ import { nsError } from './errors';
 export interface GovernanceConfig {
   latencyMs: number;
   concurrencyLimit: number;
+  /** Slots held by integrations and scripts the hub cannot see, which share the account's limit. */
+  heldByOthers: number;
   outage: boolean;
   /** The next this many record creates (POST) are committed, but their answers are lost. */
   dropNextCreates: number;
@@ -57,7 +59,7 @@ export class Governance {
   /** Concurrency slot (record API only), then latency, then the outage switch. */
   readonly enforce: Middleware = async (req, next) => {
     if (!isRecordRequest(req)) return this.delayed(next);
-    if (this.inFlight >= this.config.concurrencyLimit) {
+    if (this.inFlight + this.config.heldByOthers >= this.config.concurrencyLimit) {
       this.stats.throttled += 1;
       return nsError(429, 'CONCURRENCY_LIMIT_EXCEEDED', 'Concurrent request limit exceeded. Request blocked.');
     }
@@ -110,6 +112,9 @@ export function validateConfig(config: GovernanceConfig): void {
   }
   if (!Number.isInteger(config.concurrencyLimit) || config.concurrencyLimit < 1) {
     throw new Error('concurrencyLimit must be an integer >= 1');
+  }
+  if (!Number.isInteger(config.heldByOthers) || config.heldByOthers < 0) {
+    throw new Error('heldByOthers must be an integer >= 0');
   }
   if (typeof config.outage !== 'boolean') throw new Error('outage must be a boolean');
   if (!Number.isInteger(config.dropNextCreates) || config.dropNextCreates < 0) {

@@ -84,6 +84,7 @@ function initialConfig(options: NetSuiteSandboxOptions): GovernanceConfig {
   const config = {
     latencyMs: options.latencyMs ?? 0,
     concurrencyLimit: options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT,
+    heldByOthers: 0,
     outage: options.outage ?? false,
     dropNextCreates: 0,
   };

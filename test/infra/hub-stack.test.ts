@@ -20,8 +20,8 @@ beforeAll(() => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with active tracing and JSON logs', () => {
     const functions = resourcesOf('AWS::Lambda::Function');
-    // The receiver, six quote-to-cash steps and the failure reporter.
-    expect(functions.length).toBe(8);
+    // The receiver, six quote-to-cash steps, the failure reporter and the capacity park and keeper.
+    expect(functions.length).toBe(10);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -253,6 +253,58 @@ describe('tracking', () => {
     for (const [, queue] of queues) {
       expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
     }
+  });
+});
+
+describe('ERP capacity', () => {
+  const functionNamed = (prefix: string) => {
+    const found = resourcesOf('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+    if (!found) throw new Error(`no function ${prefix}`);
+    return found;
+  };
+  const policyOf = (functionId: string) =>
+    JSON.stringify(
+      resourcesOf('AWS::IAM::Policy').filter(([, p]) =>
+        JSON.stringify(p.Properties?.Roles).includes(functionId.replace(/[0-9A-F]{8}$/, '')),
+      ),
+    );
+
+  it('gives every ERP step the budgets table, its flow, and task responses to the flow state machines by name', () => {
+    for (const prefix of [
+      'QuoteToCashUpsertErpCustomer',
+      'QuoteToCashCreateErpSalesOrder',
+      'QuoteToCashShadowErpOrder',
+    ]) {
+      const [id, fn] = functionNamed(prefix);
+      const variables = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables;
+      expect(variables.HUB_FLOW).toBe('quote-to-cash');
+      const settings = JSON.parse(String(variables.CAPACITY_SETTINGS));
+      expect(settings.systems.netsuite).toMatchObject({ accountLimit: 5, reservedForOthers: 0 });
+      expect(Object.keys(settings.flows)).toEqual(['quote-to-cash']);
+      const policy = policyOf(id);
+      expect(policy).toContain('states:SendTaskSuccess');
+      expect(policy).toContain('stateMachine:IntegrationHub-dev-quote-to-cash');
+    }
+    // The CRM steps call no ERP and take no lease.
+    const [, load] = functionNamed('QuoteToCashLoadOrder');
+    expect(JSON.stringify(load.Properties)).not.toContain('CAPACITY_SETTINGS');
+  });
+
+  it('runs the keeper every minute, one at a time', () => {
+    const [keeperId, keeper] = functionNamed('CapacityKeeper');
+    expect(keeper.Properties?.ReservedConcurrentExecutions).toBe(1);
+    const schedules = resourcesOf('AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression);
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0][1].Properties?.ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(schedules[0][1].Properties?.Targets)).toContain(keeperId);
+  });
+
+  it('parks every ERP step of quote-to-cash with a task token instead of failing it', () => {
+    const [, machine] = resourcesOf('AWS::StepFunctions::StateMachine')[0];
+    expect(machine.Properties?.StateMachineName).toBe('IntegrationHub-dev-quote-to-cash');
+    const [parkId] = functionNamed('CapacityPark');
+    expect(JSON.stringify(machine.Properties?.DefinitionSubstitutions)).toContain(parkId);
   });
 });
 

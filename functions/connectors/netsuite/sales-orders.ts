@@ -86,7 +86,9 @@ async function read(client: NetSuiteClient, path: string): Promise<ErpOrder> {
 export async function readSalesOrderDetail(client: NetSuiteClient, orderId: string): Promise<ErpOrderDetail> {
   const record = await client.read(`/salesOrder/${orderId}?expandSubResources=true`, salesOrderDetail);
   const itemIds = [...new Set(record.item.items.map((line) => line.item.id))];
-  const names = new Map(await Promise.all(itemIds.map(async (id) => [id, (await getItem(client, id))?.name] as const)));
+  // One request at a time: the operation holds one concurrent request of the account's budget.
+  const names = new Map<string, string | undefined>();
+  for (const id of itemIds) names.set(id, (await getItem(client, id))?.name);
   return {
     erpOrderId: record.id,
     orderNumber: record.tranId,

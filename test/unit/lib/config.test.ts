@@ -28,7 +28,24 @@ describe('readConfig', () => {
       stage: 'dev',
       systems: SYSTEMS,
       routing: { regions: {}, rules: [], default: { target: 'netsuite' } },
+      capacity: { enabled: true, flows: {}, systems: {} },
     });
+  });
+
+  it('reads hub:capacity with the defaults of every budget and refuses a ceiling of nothing', () => {
+    const read = config(
+      valid({ 'hub:capacity': { systems: { netsuite: { accountLimit: 15, reservedForOthers: 5 } } } }),
+    );
+    expect(read.capacity.systems.netsuite).toMatchObject({
+      accountLimit: 15,
+      reservedForOthers: 5,
+      increaseEvery: 50,
+      leaseSeconds: 90,
+      breaker: { failures: 5, cooldownSeconds: 5, maxCooldownSeconds: 30 },
+    });
+    expect(() =>
+      config(valid({ 'hub:capacity': { systems: { netsuite: { accountLimit: 5, reservedForOthers: 5 } } } })),
+    ).toThrow(/hub:capacity\.systems\.netsuite.*reservedForOthers must leave at least one/s);
   });
 
   it('reads hub:systems and hub:routing given as JSON strings (-c key=...)', () => {

@@ -1,0 +1,416 @@
+// One capacity budget per ERP account, held in DynamoDB so every function instance and every
+// execution shares it. A call takes a lease (one concurrent request's slot) by a conditional
+// write and returns it when the ERP has answered; leases carry an expiry, so a function that
+// crashed mid-call cannot keep a slot. The number of slots adapts: one more after a run of
+// successes, fewer (multiplied by decreaseFactor) when the ERP throttles, never more than the
+// configured ceiling. A circuit breaker on the same item stops calls after transient failures in
+// a row and lets a single probe through once its cooldown has passed.
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from '../platform/dynamodb';
+import { type BudgetSettings, ceilingOf } from './settings';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerTransition {
+  at: number;
+  to: BreakerState;
+  reason: string;
+}
+
+export interface BudgetState {
+  /** Adaptive concurrency; slots is its whole part, at least 1. */
+  limit: number;
+  slots: number;
+  ceiling: number;
+  /** Lease id ("<flow>~<id>") -> expiry in epoch milliseconds. */
+  leases: Record<string, number>;
+  successes: number;
+  decreasedAt: number;
+  /** No new leases before this (the ERP's Retry-After). */
+  holdUntil: number;
+  breaker: BreakerState;
+  failures: number;
+  reopenAt: number;
+  cooldownMs: number;
+  probe?: string;
+  /** Transactions parked in the waiting line. */
+  waiting: number;
+  throttles: number;
+  probes: number;
+  transitions: BreakerTransition[];
+}
+
+export interface Lease {
+  id: string;
+  system: string;
+  flow: string;
+  probe: boolean;
+}
+
+export type Refusal =
+  | { reason: 'full'; slots: number; inUse: number }
+  | { reason: 'breaker-open'; reopenAt: number; failures: number }
+  | { reason: 'hold'; holdUntil: number };
+
+/** What became of a call made under a lease. */
+export type CallOutcome =
+  | { kind: 'answered' }
+  | { kind: 'throttled'; retryAfterSeconds?: number }
+  | { kind: 'failed'; reason: string };
+
+/** Consequences of returning a lease that the caller acts on (waking waiters, logging). */
+export interface Released {
+  state: BudgetState;
+  /** Slots free now that the lease is back. */
+  free: number;
+  breakerChanged?: BreakerTransition;
+  limitChanged?: { from: number; to: number };
+}
+
+/** Only the most recent breaker transitions are kept on the item. */
+const TRANSITIONS_KEPT = 50;
+/** Several throttled answers of one overload count as one decrease. */
+const DECREASE_SPACING_MS = 1_000;
+
+export function budgetKey(system: string) {
+  return { pk: `budget#${system}`, sk: 'state' };
+}
+
+export function flowOfLease(leaseId: string): string {
+  return leaseId.split('~')[0];
+}
+
+export class CapacityBudget {
+  private ensured?: Promise<void>;
+
+  constructor(
+    private readonly table: string,
+    readonly system: string,
+    readonly settings: BudgetSettings,
+  ) {}
+
+  get ceiling(): number {
+    return ceilingOf(this.settings);
+  }
+
+  /** Creates the item on first use and applies a changed ceiling (a deploy of new settings). */
+  ensure(): Promise<void> {
+    this.ensured ??= this.initialise().catch((error) => {
+      this.ensured = undefined;
+      throw error;
+    });
+    return this.ensured;
+  }
+
+  async state(): Promise<BudgetState> {
+    await this.ensure();
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: this.table, Key: budgetKey(this.system), ConsistentRead: true }),
+    );
+    return Item as BudgetState;
+  }
+
+  /** A lease, or why there is none. A probe lease is given when the breaker's cooldown has passed. */
+  async acquire(flow: string, now = Date.now()): Promise<Lease | Refusal> {
+    await this.ensure();
+    const lease: Lease = { id: `${flow}~${randomUUID().slice(0, 13)}`, system: this.system, flow, probe: false };
+    if (await this.take(lease, now)) return lease;
+    const state = await this.state();
+    if (state.breaker !== 'closed') {
+      if (now >= state.reopenAt && (await this.takeProbe(lease, now))) return { ...lease, probe: true };
+      return { reason: 'breaker-open', reopenAt: state.reopenAt, failures: state.failures };
+    }
+    if (state.holdUntil > now) return { reason: 'hold', holdUntil: state.holdUntil };
+    if ((await this.reclaimExpired(state, now)) > 0 && (await this.take(lease, now))) return lease;
+    return { reason: 'full', slots: state.slots, inUse: Object.keys(state.leases).length };
+  }
+
+  /** Returns the lease and adapts the budget and breaker to what the call met. */
+  async release(lease: Lease, outcome: CallOutcome, now = Date.now()): Promise<Released> {
+    const names: Record<string, string> = { '#lease': lease.id };
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const add: string[] = [];
+    let transition: BreakerTransition | undefined;
+    if (outcome.kind === 'answered') {
+      add.push('successes :one');
+      values[':one'] = 1;
+      set.push('failures = :zero');
+      values[':zero'] = 0;
+      if (lease.probe) {
+        transition = { at: now, to: 'closed', reason: 'the probe call was answered' };
+        set.push('breaker = :closed', 'cooldownMs = :baseCooldown');
+        values[':closed'] = 'closed';
+        values[':baseCooldown'] = this.settings.breaker.cooldownSeconds * 1000;
+      }
+    } else if (outcome.kind === 'throttled') {
+      add.push('throttles :one');
+      values[':one'] = 1;
+      if (outcome.retryAfterSeconds && outcome.retryAfterSeconds > 0) {
+        set.push('holdUntil = :holdUntil');
+        values[':holdUntil'] = now + outcome.retryAfterSeconds * 1000;
+      }
+      if (lease.probe) {
+        transition = { at: now, to: 'closed', reason: 'the probe call was answered (throttled)' };
+        set.push('breaker = :closed');
+        values[':closed'] = 'closed';
+      }
+    } else {
+      add.push('failures :one');
+      values[':one'] = 1;
+      if (lease.probe) {
+        transition = { at: now, to: 'open', reason: `the probe call failed: ${outcome.reason}` };
+        set.push('breaker = :open', 'reopenAt = :reopenAt', 'cooldownMs = :cooldown');
+        const cooldown = Math.min(this.settings.breaker.maxCooldownSeconds * 1000, (await this.state()).cooldownMs * 2);
+        Object.assign(values, { ':open': 'open', ':reopenAt': now + cooldown, ':cooldown': cooldown });
+      }
+    }
+    if (lease.probe) set.push('probes = probes + :one');
+    if (transition) {
+      set.push('transitions = list_append(transitions, :transition)');
+      values[':transition'] = [transition];
+    }
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: `REMOVE leases.#lease${lease.probe ? ', probe' : ''} SET ${set.length > 0 ? set.join(', ') : 'successes = successes'}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    let state = Attributes as BudgetState;
+    const released: Released = { state, free: 0, breakerChanged: transition };
+    if (outcome.kind === 'failed' && !lease.probe && state.breaker === 'closed') {
+      const opened = await this.openBreaker(state, outcome.reason, now);
+      if (opened) {
+        released.breakerChanged = opened.transition;
+        state = opened.state;
+      }
+    }
+    if (outcome.kind === 'answered' && state.successes >= this.settings.increaseEvery && state.limit < state.ceiling) {
+      const grown = await this.setLimit(state, Math.min(state.ceiling, Math.floor(state.limit) + 1), now, {
+        resetSuccesses: true,
+      });
+      if (grown) {
+        released.limitChanged = { from: state.slots, to: grown.slots };
+        state = grown;
+      }
+    }
+    if (outcome.kind === 'throttled' && now - state.decreasedAt >= DECREASE_SPACING_MS) {
+      const shrunk = await this.setLimit(state, Math.max(1, state.limit * this.settings.decreaseFactor), now, {
+        resetSuccesses: true,
+        decrease: true,
+      });
+      if (shrunk) {
+        released.limitChanged = { from: state.slots, to: shrunk.slots };
+        state = shrunk;
+      }
+    }
+    released.state = state;
+    released.free = state.breaker === 'closed' ? Math.max(0, state.slots - Object.keys(state.leases).length) : 0;
+    return released;
+  }
+
+  /** Removes leases past their expiry; returns how many. */
+  async reclaimExpired(state: BudgetState, now = Date.now()): Promise<number> {
+    const expired = Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= now);
+    let reclaimed = 0;
+    for (const [id, expiresAt] of expired) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: budgetKey(this.system),
+            UpdateExpression: `REMOVE leases.#lease${state.probe === id ? ', probe SET breaker = :open, reopenAt = :now' : ''}`,
+            ConditionExpression: 'leases.#lease = :expiresAt',
+            ExpressionAttributeNames: { '#lease': id },
+            ExpressionAttributeValues: {
+              ':expiresAt': expiresAt,
+              ...(state.probe === id ? { ':open': 'open', ':now': now } : {}),
+            },
+          }),
+        );
+        reclaimed++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return reclaimed;
+  }
+
+  /** Counts a transaction into or out of the waiting line. */
+  async countWaiting(delta: number): Promise<BudgetState> {
+    await this.ensure();
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: 'ADD waiting :delta',
+        ExpressionAttributeValues: { ':delta': delta },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as BudgetState;
+  }
+
+  private async initialise(): Promise<void> {
+    const ceiling = this.ceiling;
+    const cooldownMs = this.settings.breaker.cooldownSeconds * 1000;
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression:
+          'SET ceiling = :ceiling, #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
+        ExpressionAttributeNames: { '#limit': 'limit' },
+        ExpressionAttributeValues: {
+          ':ceiling': ceiling,
+          ':empty': {},
+          ':zero': 0,
+          ':closed': 'closed',
+          ':cooldown': cooldownMs,
+          ':none': [],
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const state = Attributes as BudgetState;
+    // A lowered ceiling applies at once; a raised one is reached by growing into it.
+    if (state.limit > ceiling) await this.setLimit(state, ceiling, Date.now(), { resetSuccesses: false });
+  }
+
+  private async take(lease: Lease, now: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression: 'SET leases.#lease = :expiresAt',
+          ConditionExpression: 'size(leases) < slots AND breaker = :closed AND holdUntil <= :now',
+          ExpressionAttributeNames: { '#lease': lease.id },
+          ExpressionAttributeValues: {
+            ':expiresAt': now + this.settings.leaseSeconds * 1000,
+            ':closed': 'closed',
+            ':now': now,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async takeProbe(lease: Lease, now: number): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression:
+            'SET leases.#lease = :expiresAt, probe = :lease, breaker = :halfOpen, transitions = list_append(transitions, :transition)',
+          ConditionExpression: 'breaker = :open AND reopenAt <= :now',
+          ExpressionAttributeNames: { '#lease': lease.id },
+          ExpressionAttributeValues: {
+            ':expiresAt': now + this.settings.leaseSeconds * 1000,
+            ':lease': lease.id,
+            ':halfOpen': 'half-open',
+            ':open': 'open',
+            ':now': now,
+            ':transition': [{ at: now, to: 'half-open', reason: 'cooldown passed: one probe call' }],
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async openBreaker(
+    state: BudgetState,
+    reason: string,
+    now: number,
+  ): Promise<{ state: BudgetState; transition: BreakerTransition } | undefined> {
+    if (state.failures < this.settings.breaker.failures) return undefined;
+    const transition: BreakerTransition = {
+      at: now,
+      to: 'open',
+      reason: `${state.failures} transient failures in a row, the last: ${reason}`,
+    };
+    try {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression:
+            'SET breaker = :open, reopenAt = :reopenAt, transitions = list_append(transitions, :transition)',
+          ConditionExpression: 'breaker = :closed',
+          ExpressionAttributeValues: {
+            ':open': 'open',
+            ':closed': 'closed',
+            ':reopenAt': now + state.cooldownMs,
+            ':transition': [transition],
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      await this.trimTransitions(Attributes as BudgetState);
+      return { state: Attributes as BudgetState, transition };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async setLimit(
+    state: BudgetState,
+    limit: number,
+    now: number,
+    options: { resetSuccesses: boolean; decrease?: boolean },
+  ): Promise<BudgetState | undefined> {
+    const slots = Math.max(1, Math.floor(limit));
+    try {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}`,
+          ConditionExpression: '#limit = :previous',
+          ExpressionAttributeNames: { '#limit': 'limit' },
+          ExpressionAttributeValues: {
+            ':limit': limit,
+            ':slots': slots,
+            ':previous': state.limit,
+            ...(options.resetSuccesses ? { ':zero': 0 } : {}),
+            ...(options.decrease ? { ':now': now } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as BudgetState;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async trimTransitions(state: BudgetState): Promise<void> {
+    const excess = state.transitions.length - TRANSITIONS_KEPT;
+    if (excess <= 0) return;
+    const removals = Array.from({ length: excess }, (_, i) => `transitions[${i}]`).join(', ');
+    await documents.send(
+      new UpdateCommand({ TableName: this.table, Key: budgetKey(this.system), UpdateExpression: `REMOVE ${removals}` }),
+    );
+  }
+}
+
+export function isLease(result: Lease | Refusal): result is Lease {
+  return 'id' in result;
+}
