@@ -144,6 +144,18 @@ function operationsFor({ eventBridge, stepFunctions, secrets }: AwsServices): Re
     'AWSStepFunctions.RedriveExecution': (body) => ({
       redriveDate: seconds(stepFunctions.redriveExecution(String(body.executionArn)).redriveDate),
     }),
+    'AWSStepFunctions.SendTaskSuccess': (body) => {
+      stepFunctions.sendTaskSuccess(String(body.taskToken), String(body.output));
+      return {};
+    },
+    'AWSStepFunctions.SendTaskFailure': (body) => {
+      stepFunctions.sendTaskFailure(String(body.taskToken), body.error as string, body.cause as string);
+      return {};
+    },
+    'AWSStepFunctions.SendTaskHeartbeat': (body) => {
+      stepFunctions.sendTaskHeartbeat(String(body.taskToken));
+      return {};
+    },
     'secretsmanager.GetSecretValue': (body) => {
       const s = secret(body.SecretId);
       return {

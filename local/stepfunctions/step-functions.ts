@@ -2,8 +2,9 @@
 // aws-local-stepfunctions; Task states reach the local Lambda runtime or the local AWS
 // endpoints; executions keep an AWS-like history, can be stopped and redriven from the failed
 // state, emit "Execution Status Change" events, and survive restarts when a directory is given.
+// Callback tasks (.waitForTaskToken) wait for SendTaskSuccess / SendTaskFailure on their token.
 import '../polyfills';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -75,12 +76,39 @@ export interface StepFunctionsOptions {
 }
 
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
+const CALLBACK = '.waitForTaskToken';
+/** setTimeout's longest wait: a longer one overflows and fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** A callback task without TimeoutSeconds waits as long as AWS lets it (99999999 s), as far as a timer reaches. */
+const DEFAULT_CALLBACK_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+/** 32 random bytes, base64url, then the execution name: unguessable, and says which execution it serves. */
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{1,80}$/;
+/** Closed tokens remembered, so late answers get TaskTimedOut rather than TaskDoesNotExist. */
+const CLOSED_TOKENS_KEPT = 10_000;
+
+/** A Task state waiting for its token to be answered. */
+interface CallbackTask {
+  execution: Execution;
+  stateName: string;
+  open: boolean;
+  heartbeatMs?: number;
+  heartbeat?: NodeJS.Timeout;
+  deadline?: NodeJS.Timeout;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalStateMachine>();
   private readonly executions = new Map<string, Execution>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly dirty = new Set<string>();
+  /** Every token this instance minted, by token; closed ones stay (up to CLOSED_TOKENS_KEPT). */
+  private readonly tasks = new Map<string, CallbackTask>();
+  /** Per execution: the token minted while a state evaluated `$$.Task.Token`, until its task claims it. */
+  private readonly minted = new Map<string, string>();
+  /** Per execution: the token its callback task waits on (no Parallel or Map, so one at most). */
+  private readonly waiting = new Map<string, string>();
   private readonly flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: StepFunctionsOptions) {
@@ -212,6 +240,34 @@ export class LocalStepFunctions {
     return this.describeExecution(executionArn);
   }
 
+  /** SendTaskSuccess: the waiting task's result is the JSON `output`. */
+  sendTaskSuccess(token: string, output: string): void {
+    const task = this.openTask(token);
+    let result: unknown;
+    try {
+      result = JSON.parse(output);
+    } catch {
+      throw new StepFunctionsError('InvalidOutput', 'Invalid Output: not valid JSON');
+    }
+    this.closeTask(token);
+    this.append(task.execution, { type: 'TaskSucceeded', stateName: task.stateName, output: result });
+    task.resolve(result);
+  }
+
+  /** SendTaskFailure: the waiting task fails with `error` as its name, so Retry and Catch match on it. */
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    const task = this.openTask(token);
+    this.closeTask(token);
+    this.append(task.execution, { type: 'TaskFailed', stateName: task.stateName, error: error ?? '', cause });
+    task.reject(taskError(error ?? '', cause ?? ''));
+  }
+
+  /** SendTaskHeartbeat: restarts the HeartbeatSeconds clock of the waiting task. */
+  sendTaskHeartbeat(token: string): void {
+    const task = this.openTask(token);
+    this.armHeartbeat(token, task);
+  }
+
   async stop(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flush();
@@ -225,11 +281,11 @@ export class LocalStepFunctions {
 
   private run(machine: LocalStateMachine, execution: Execution, from: { startAt: string; input: unknown }): void {
     const definition = { ...machine.definition, StartAt: from.startAt };
-    const runner = new StateMachine(definition, { validationOptions: { noValidate: true } });
+    const runner = new StateMachine(withCallbackTimeouts(definition), { validationOptions: { noValidate: true } });
     const { result, eventLogs, abort } = runner.run(from.input as never, {
-      context: contextObject(machine, execution) as never,
+      context: contextObject(machine, execution, () => this.mintToken(execution)) as never,
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(definition) as never,
+        taskResourceLocalHandlers: this.taskHandlers(definition, execution) as never,
         retryIntervalOverrides: this.retryOverrides(definition),
       },
     });
@@ -249,6 +305,7 @@ export class LocalStepFunctions {
   }
 
   private finish(execution: Execution, status: ExecutionStatus, details: Partial<Execution>): void {
+    this.abandonCallback(execution);
     Object.assign(execution, { status, stopDate: Date.now(), ...details });
   }
 
@@ -269,14 +326,149 @@ export class LocalStepFunctions {
     }
   }
 
-  private taskHandlers(definition: StateMachineDefinition): Record<string, (input: unknown) => Promise<unknown>> {
+  private taskHandlers(
+    definition: StateMachineDefinition,
+    execution: Execution,
+  ): Record<string, (input: unknown) => Promise<unknown>> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, state] of allStates(definition)) {
       if (state.Type !== 'Task') continue;
       const resource = String(state.Resource);
-      handlers[name] = (input) => this.runTask(resource, input);
+      handlers[name] = resource.endsWith(CALLBACK)
+        ? (input) => this.runCallbackTask(execution, name, state, resource.slice(0, -CALLBACK.length), input)
+        : (input) => this.runTask(resource, input);
     }
     return handlers;
+  }
+
+  /**
+   * Starts the work with the token `$$.Task.Token` gave the Parameters, then waits for the token's answer.
+   * The token is open before the work starts: the Lambda may answer it before it returns.
+   */
+  private runCallbackTask(
+    execution: Execution,
+    stateName: string,
+    state: Record<string, unknown>,
+    resource: string,
+    input: unknown,
+  ): Promise<unknown> {
+    const token = this.minted.get(execution.executionArn) ?? this.mintToken(execution);
+    this.minted.delete(execution.executionArn);
+    let resolve!: (output: unknown) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const heartbeatSeconds = state.HeartbeatSeconds;
+    const task: CallbackTask = {
+      execution,
+      stateName,
+      open: true,
+      heartbeatMs: typeof heartbeatSeconds === 'number' ? heartbeatSeconds * 1000 : undefined,
+      resolve,
+      reject,
+    };
+    this.tasks.set(token, task);
+    this.waiting.set(execution.executionArn, token);
+    this.forgetClosedTokens();
+    this.armHeartbeat(token, task);
+    if (typeof state.TimeoutSeconds === 'number') {
+      // The runner's own timer, armed right after this one with the same delay, fails the state with
+      // its States.Timeout (the one States.TaskFailed does not match); this one only closes the token.
+      task.deadline = setTimeout(
+        () => {
+          if (!task.open) return;
+          this.closeTask(token);
+          this.append(execution, { type: 'TaskTimedOut', stateName, error: 'States.Timeout' });
+        },
+        Math.min(state.TimeoutSeconds * 1000, MAX_TIMER_MS),
+      );
+    }
+    const started = this.runTask(resource, input).then(
+      () => {
+        if (task.open) this.append(execution, { type: 'TaskSubmitted', stateName });
+        return promise;
+      },
+      (error: unknown) => {
+        this.closeTask(token);
+        throw error;
+      },
+    );
+    return Promise.race([started, promise]);
+  }
+
+  private mintToken(execution: Execution): string {
+    let token = this.minted.get(execution.executionArn);
+    if (!token) {
+      token = `${randomBytes(32).toString('base64url')}.${execution.name}`;
+      this.minted.set(execution.executionArn, token);
+    }
+    return token;
+  }
+
+  private openTask(token: string): CallbackTask {
+    if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) {
+      throw new StepFunctionsError('InvalidToken', 'Invalid Token: not a task token');
+    }
+    const task = this.tasks.get(token);
+    if (!task) throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
+    if (!task.open)
+      throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    return task;
+  }
+
+  private armHeartbeat(token: string, task: CallbackTask): void {
+    clearTimeout(task.heartbeat);
+    const heartbeatMs = task.heartbeatMs;
+    if (heartbeatMs === undefined) return;
+    task.heartbeat = setTimeout(
+      () => {
+        if (!task.open) return;
+        this.closeTask(token);
+        const cause = `No heartbeat within ${heartbeatMs / 1000} seconds`;
+        this.append(task.execution, {
+          type: 'TaskTimedOut',
+          stateName: task.stateName,
+          error: 'States.HeartbeatTimeout',
+          cause,
+        });
+        task.reject(taskError('States.HeartbeatTimeout', cause));
+      },
+      Math.min(heartbeatMs, MAX_TIMER_MS),
+    );
+  }
+
+  private closeTask(token: string): void {
+    const task = this.tasks.get(token);
+    if (!task?.open) return;
+    task.open = false;
+    clearTimeout(task.heartbeat);
+    clearTimeout(task.deadline);
+    if (this.waiting.get(task.execution.executionArn) === token) this.waiting.delete(task.execution.executionArn);
+  }
+
+  /**
+   * The execution ended while its task waited (stopped, timed out): the token closes, and the wait
+   * ends with an error no Retry or Catch takes, so nothing runs after the end.
+   */
+  private abandonCallback(execution: Execution): void {
+    this.minted.delete(execution.executionArn);
+    const token = this.waiting.get(execution.executionArn);
+    const task = token === undefined ? undefined : this.tasks.get(token);
+    if (!token || !task) return;
+    this.closeTask(token);
+    task.reject(
+      Object.assign(taskError('States.Runtime', 'The execution ended'), { isRetryable: false, isCatchable: false }),
+    );
+  }
+
+  private forgetClosedTokens(): void {
+    if (this.tasks.size <= CLOSED_TOKENS_KEPT) return;
+    for (const [token, task] of this.tasks) {
+      if (this.tasks.size <= CLOSED_TOKENS_KEPT) break;
+      if (!task.open) this.tasks.delete(token);
+    }
   }
 
   private async runTask(resource: string, input: unknown): Promise<unknown> {
@@ -361,8 +553,11 @@ function restartPoint(machine: LocalStateMachine, execution: Execution): { start
   return { startAt: machine.definition.StartAt, input: parseInput(execution.input) };
 }
 
-/** The context object ($$): `State.EnteredTime` reads the clock when a state evaluates its Parameters, at entry. */
-function contextObject(machine: LocalStateMachine, execution: Execution) {
+/**
+ * The context object ($$): `State.EnteredTime` reads the clock when a state evaluates its Parameters,
+ * at entry; `Task.Token` is the token of the task being entered, minted on first read.
+ */
+function contextObject(machine: LocalStateMachine, execution: Execution, taskToken: () => string) {
   return {
     Execution: {
       Id: execution.executionArn,
@@ -377,7 +572,32 @@ function contextObject(machine: LocalStateMachine, execution: Execution) {
         return new Date().toISOString();
       },
     },
+    Task: {
+      get Token() {
+        return taskToken();
+      },
+    },
   };
+}
+
+/**
+ * The runner gives a Task without TimeoutSeconds 60 seconds; a callback task may wait far longer
+ * for its answer, so it gets what AWS gives it, capped where a timer still works.
+ */
+function withCallbackTimeouts(definition: StateMachineDefinition): StateMachineDefinition {
+  const states = definition.States as unknown as Record<string, Record<string, unknown>>;
+  return {
+    ...definition,
+    States: Object.fromEntries(
+      Object.entries(states).map(([name, state]) => {
+        if (state.Type !== 'Task' || !String(state.Resource).endsWith(CALLBACK) || 'TimeoutSecondsPath' in state)
+          return [name, state];
+        const seconds =
+          typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_CALLBACK_TIMEOUT_SECONDS;
+        return [name, { ...state, TimeoutSeconds: Math.min(seconds, DEFAULT_CALLBACK_TIMEOUT_SECONDS) }];
+      }),
+    ),
+  } as unknown as StateMachineDefinition;
 }
 
 function* allStates(

@@ -1,6 +1,6 @@
 // The local AWS endpoint over HTTP, driven by the real AWS SDK clients: EventBridge (PutEvents,
 // TestEventPattern), Secrets Manager (GetSecretValue, PutSecretValue) and Step Functions
-// (Start/Describe/List/History/Stop/Redrive), errors in the shape the SDK turns into named exceptions.
+// (Start/Describe/List/History/Stop/Redrive, SendTaskSuccess/Failure/Heartbeat), errors in the shape the SDK turns into named exceptions.
 import {
   EventBridgeClient,
   ListRulesCommand,
@@ -20,6 +20,9 @@ import {
   ListExecutionsCommand,
   ListStateMachinesCommand,
   RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -43,6 +46,21 @@ const DEFINITION = {
   States: {
     Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.step', Next: 'Work' },
     Work: { Type: 'Task', Resource: WORKER_ARN, End: true },
+  },
+};
+
+const CALLBACK_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:callback`;
+
+/** Wait (Task) hands the worker its task token and waits for the answer. */
+const CALLBACK_DEFINITION = {
+  StartAt: 'Wait',
+  States: {
+    Wait: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: WORKER_ARN, Payload: { 'token.$': '$$.Task.Token' } },
+      End: true,
+    },
   },
 };
 
@@ -91,6 +109,12 @@ beforeAll(async () => {
     },
   });
   stepFunctions.addStateMachine({ arn: MACHINE_ARN, name: 'tiny', roleArn: 'role', definition: DEFINITION as never });
+  stepFunctions.addStateMachine({
+    arn: CALLBACK_MACHINE_ARN,
+    name: 'callback',
+    roleArn: 'role',
+    definition: CALLBACK_DEFINITION as never,
+  });
   secrets = new LocalSecretsManager();
   secrets.define('hub/netsuite', SECRET_ARN, '{"token":"first"}');
   endpoint = await startAwsEndpoint({ eventBridge, stepFunctions, secrets });
@@ -324,13 +348,14 @@ describe('Step Functions', () => {
     );
   }
 
-  it('ListStateMachines lists the machine', async () => {
+  it('ListStateMachines lists the machines', async () => {
     // Act
     const list = await sfn.send(new ListStateMachinesCommand({}));
 
     // Assess
     expect(list.stateMachines).toEqual([
       { stateMachineArn: MACHINE_ARN, name: 'tiny', type: 'STANDARD', creationDate: new Date(0) },
+      { stateMachineArn: CALLBACK_MACHINE_ARN, name: 'callback', type: 'STANDARD', creationDate: new Date(0) },
     ]);
   });
 
@@ -548,5 +573,61 @@ describe('Step Functions', () => {
     await expect(calls.badName).rejects.toMatchObject({ name: 'InvalidName' });
     await expect(calls.badInput).rejects.toMatchObject({ name: 'InvalidExecutionInput' });
     await expect(calls.taken).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+
+  /** Starts the callback machine and returns its execution ARN and the token the worker was given. */
+  async function waitingCallback(): Promise<{ executionArn: string; taskToken: string }> {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: CALLBACK_MACHINE_ARN }));
+    const taskToken = await eventually(() => (invocations.at(-1) as { token?: string } | undefined)?.token, {
+      what: 'the worker to get its token',
+    });
+    return { executionArn: executionArn as string, taskToken };
+  }
+
+  it('SendTaskHeartbeat and SendTaskSuccess answer {} and finish the waiting task with the output', async () => {
+    // Prepare
+    const { executionArn, taskToken } = await waitingCallback();
+
+    // Act
+    const heartbeat = await sfn.send(new SendTaskHeartbeatCommand({ taskToken }));
+    const success = await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{"answer":42}' }));
+    const description = await settledDescription(executionArn);
+
+    // Assess
+    expect(heartbeat.$metadata.httpStatusCode).toBe(200);
+    expect(success.$metadata.httpStatusCode).toBe(200);
+    expect(description.status).toBe('SUCCEEDED');
+    expect(JSON.parse(description.output as string)).toEqual({ answer: 42 });
+  });
+
+  it('SendTaskFailure fails the waiting task with its error and cause', async () => {
+    // Prepare
+    const { executionArn, taskToken } = await waitingCallback();
+
+    // Act
+    await sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Vendor.Refused', cause: 'closed period' }));
+    const description = await settledDescription(executionArn);
+
+    // Assess
+    expect(description).toMatchObject({ status: 'FAILED', error: 'Vendor.Refused', cause: 'closed period' });
+  });
+
+  it('names the task token errors as the SDK expects them', async () => {
+    // Prepare
+    const { executionArn, taskToken } = await waitingCallback();
+
+    // Act
+    const badToken = sfn.send(new SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' }));
+    const unknownToken = sfn.send(new SendTaskHeartbeatCommand({ taskToken: `${'A'.repeat(43)}.x` }));
+    const badOutput = sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{nope' }));
+    await expect(badToken).rejects.toMatchObject({ name: 'InvalidToken', $metadata: { httpStatusCode: 400 } });
+    await expect(unknownToken).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(badOutput).rejects.toMatchObject({ name: 'InvalidOutput' });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
+    const late = sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Late' }));
+
+    // Assess
+    await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    expect((await settledDescription(executionArn)).status).toBe('SUCCEEDED');
   });
 });

@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FunctionError } from '../../../local/lambda/runtime';
 import type { ServiceClients } from '../../../local/stepfunctions/service-integrations';
 import {
@@ -837,5 +837,356 @@ describe('persistence', () => {
     // Assess
     expect(second.describeExecution(started.executionArn)).toEqual(finished);
     expect(readdirSync(directory)).toEqual(['legacy.legacy-1.json']);
+  });
+});
+
+describe('callback tasks (.waitForTaskToken)', () => {
+  const CALLBACK_LAMBDA = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+  /** Approve: invokes `approver` with the order and $$.Task.Token, then waits for the token's answer. */
+  const approval = (extra: object = {}, catches: object[] = []) => ({
+    StartAt: 'Approve',
+    States: {
+      Approve: {
+        Type: 'Task',
+        Resource: CALLBACK_LAMBDA,
+        Parameters: {
+          FunctionName: fnArn('approver'),
+          Payload: { 'order.$': '$.order', 'token.$': '$$.Task.Token' },
+        },
+        ResultPath: '$.approval',
+        End: true,
+        ...(catches.length > 0 ? { Catch: catches } : {}),
+        ...extra,
+      },
+      ...(catches.length > 0 ? { Caught: { Type: 'Pass', End: true } } : {}),
+    },
+  });
+
+  const tokenOf = (call: { payload: unknown } | undefined) => (call?.payload as { token?: string } | undefined)?.token;
+
+  async function waitingExecution(
+    definition: object,
+    behaviours: Record<string, Behaviour> = {},
+    options: Partial<StepFunctionsOptions> = {},
+  ) {
+    const created = createStepFunctions(behaviours, options);
+    const arn = add(created.stepFunctions, `approval-${instances.length}`, definition);
+    const execution = created.stepFunctions.startExecution({ stateMachineArn: arn, input: '{"order":"o-1"}' });
+    const token = await eventually(() => tokenOf(created.calls.find((c) => c.name === 'approver')), {
+      what: 'the approver to be invoked',
+    });
+    await eventually(() => execution.history.some((e) => e.type === 'TaskSubmitted'), { what: 'the task to wait' });
+    return { ...created, arn, execution, token };
+  }
+
+  it('gives the Lambda an unguessable $$.Task.Token and waits until SendTaskSuccess, whose output is the result', async () => {
+    // Prepare
+    const { stepFunctions, execution, token, calls } = await waitingExecution(approval());
+
+    // Act
+    const stillRunning = stepFunctions.describeExecution(execution.executionArn).status;
+    stepFunctions.sendTaskSuccess(token, '{"approved":true,"by":"ops"}');
+    const finished = await stepFunctions.waitFor(execution.executionArn);
+
+    // Assess
+    expect(stillRunning).toBe('RUNNING');
+    expect(token).toMatch(new RegExp(`^[A-Za-z0-9_-]{43}\\.${execution.name}$`));
+    expect(calls).toEqual([{ name: 'approver', payload: { order: 'o-1', token } }]);
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(JSON.parse(finished.output as string)).toEqual({ order: 'o-1', approval: { approved: true, by: 'ops' } });
+    expect(finished.history.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['TaskSubmitted', 'TaskSucceeded', 'StateExited', 'ExecutionSucceeded']),
+    );
+    expect(finished.history.find((e) => e.type === 'TaskSucceeded')).toMatchObject({
+      stateName: 'Approve',
+      output: { approved: true, by: 'ops' },
+    });
+  });
+
+  it('mints a new token for every execution', async () => {
+    // Prepare
+    const first = await waitingExecution(approval());
+    const second = await waitingExecution(approval());
+
+    // Assess
+    expect(first.token).not.toBe(second.token);
+    expect(() => first.stepFunctions.sendTaskSuccess(second.token, '{}')).toThrow(
+      expect.objectContaining({ name: 'TaskDoesNotExist' }),
+    );
+  });
+
+  it('fails the task with the error and cause of SendTaskFailure, which a Catch matches by name', async () => {
+    // Prepare
+    const caught = await waitingExecution(
+      approval({}, [{ ErrorEquals: ['Order.Rejected'], ResultPath: '$.rejection', Next: 'Caught' }]),
+    );
+    const uncaught = await waitingExecution(approval());
+
+    // Act
+    caught.stepFunctions.sendTaskFailure(caught.token, 'Order.Rejected', 'credit limit');
+    uncaught.stepFunctions.sendTaskFailure(uncaught.token, 'Order.Rejected', 'credit limit');
+    const [recovered, failed] = await Promise.all([
+      caught.stepFunctions.waitFor(caught.execution.executionArn),
+      uncaught.stepFunctions.waitFor(uncaught.execution.executionArn),
+    ]);
+
+    // Assess
+    expect(recovered.status).toBe('SUCCEEDED');
+    expect(JSON.parse(recovered.output as string)).toEqual({
+      order: 'o-1',
+      rejection: { Error: 'Order.Rejected', Cause: 'credit limit' },
+    });
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'Order.Rejected', cause: 'credit limit' });
+    expect(failed.history.find((e) => e.type === 'TaskFailed')).toMatchObject({
+      stateName: 'Approve',
+      error: 'Order.Rejected',
+      cause: 'credit limit',
+    });
+  });
+
+  it('retries with a new invocation and a new token, the old one closed', async () => {
+    // Prepare
+    const { stepFunctions, execution, token, calls } = await waitingExecution(
+      approval({ Retry: [{ ErrorEquals: ['Order.Busy'], MaxAttempts: 1 }] }),
+    );
+
+    // Act
+    stepFunctions.sendTaskFailure(token, 'Order.Busy');
+    const retried = await eventually(() => (calls.length === 2 ? tokenOf(calls[1]) : undefined), {
+      what: 'the retry',
+    });
+    await eventually(() => execution.history.filter((e) => e.type === 'TaskSubmitted').length === 2);
+    stepFunctions.sendTaskSuccess(retried, '"ok"');
+    const finished = await stepFunctions.waitFor(execution.executionArn);
+
+    // Assess
+    expect(retried).not.toBe(token);
+    expect(() => stepFunctions.sendTaskSuccess(token, '{}')).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(JSON.parse(finished.output as string).approval).toBe('ok');
+  });
+
+  it('completes when the Lambda answers its own token before it returns', async () => {
+    // Prepare
+    let stepFunctions: LocalStepFunctions | undefined;
+    const created = createStepFunctions({
+      approver: (payload) => {
+        stepFunctions?.sendTaskSuccess((payload as { token: string }).token, '{"auto":true}');
+        return 'accepted';
+      },
+    });
+    stepFunctions = created.stepFunctions;
+    const arn = add(stepFunctions, 'self-answering', approval());
+
+    // Act
+    const started = stepFunctions.startExecution({ stateMachineArn: arn, input: '{"order":"o-2"}' });
+    const finished = await stepFunctions.waitFor(started.executionArn);
+
+    // Assess
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(JSON.parse(finished.output as string)).toEqual({ order: 'o-2', approval: { auto: true } });
+  });
+
+  it('fails as lambda:invoke does when the Lambda fails, and closes the token', async () => {
+    // Prepare
+    const { stepFunctions, calls } = createStepFunctions({
+      approver: () => {
+        throw new OrderRejected('no approver on duty');
+      },
+    });
+    const arn = add(stepFunctions, 'failing-approver', approval());
+
+    // Act
+    const started = stepFunctions.startExecution({ stateMachineArn: arn, input: '{"order":"o-3"}' });
+    const finished = await stepFunctions.waitFor(started.executionArn);
+
+    // Assess
+    expect(finished.status).toBe('FAILED');
+    expect(finished.error).toBe('OrderRejected');
+    expect(JSON.parse(finished.cause as string)).toMatchObject({ errorType: 'OrderRejected' });
+    expect(() => stepFunctions.sendTaskSuccess(String(tokenOf(calls[0])), '{}')).toThrow(
+      expect.objectContaining({ name: 'TaskTimedOut' }),
+    );
+  });
+
+  it('answers InvalidToken, TaskDoesNotExist, InvalidOutput and, once the task closed, TaskTimedOut', async () => {
+    // Prepare
+    const { stepFunctions, execution, token } = await waitingExecution(approval());
+    const unknown = `${'A'.repeat(43)}.${execution.name}`;
+
+    // Act / Assess
+    for (const send of [
+      () => stepFunctions.sendTaskSuccess('not a token', '{}'),
+      () => stepFunctions.sendTaskFailure('', 'E'),
+      () => stepFunctions.sendTaskHeartbeat(`${token}x`.replace('.', ':')),
+    ]) {
+      expect(send).toThrow(expect.objectContaining({ name: 'InvalidToken', code: 'InvalidToken' }));
+    }
+    expect(() => stepFunctions.sendTaskSuccess(unknown, '{}')).toThrow(
+      expect.objectContaining({ name: 'TaskDoesNotExist' }),
+    );
+    expect(() => stepFunctions.sendTaskSuccess(token, '{oops')).toThrow(
+      expect.objectContaining({ name: 'InvalidOutput' }),
+    );
+    stepFunctions.sendTaskHeartbeat(token);
+    stepFunctions.sendTaskSuccess(token, '1');
+    for (const send of [
+      () => stepFunctions.sendTaskSuccess(token, '2'),
+      () => stepFunctions.sendTaskFailure(token, 'Late'),
+      () => stepFunctions.sendTaskHeartbeat(token),
+    ]) {
+      expect(send).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    }
+    expect((await stepFunctions.waitFor(execution.executionArn)).status).toBe('SUCCEEDED');
+  });
+
+  it('fails with States.Timeout after TimeoutSeconds, which States.TaskFailed does not catch', async () => {
+    // Prepare
+    const { stepFunctions, execution, token } = await waitingExecution(
+      approval({ TimeoutSeconds: 1 }, [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }]),
+    );
+
+    // Act
+    const finished = await stepFunctions.waitFor(execution.executionArn);
+
+    // Assess
+    expect(finished).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(finished.history.find((e) => e.type === 'TaskTimedOut')).toMatchObject({ error: 'States.Timeout' });
+    expect(() => stepFunctions.sendTaskSuccess(token, '{}')).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+  });
+
+  it('waits past the runner default of 60 seconds when TimeoutSeconds is not given', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { stepFunctions, calls } = createStepFunctions();
+      const arn = add(stepFunctions, 'patient', approval());
+      const execution = stepFunctions.startExecution({ stateMachineArn: arn, input: '{"order":"o-5"}' });
+      await vi.advanceTimersByTimeAsync(0);
+
+      // Act
+      await vi.advanceTimersByTimeAsync(3600_000);
+      const afterAnHour = execution.status;
+      stepFunctions.sendTaskSuccess(String(tokenOf(calls[0])), '{}');
+      await vi.advanceTimersByTimeAsync(0);
+      const finished = await stepFunctions.waitFor(execution.executionArn);
+
+      // Assess
+      expect(afterAnHour).toBe('RUNNING');
+      expect(finished.status).toBe('SUCCEEDED');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails with States.HeartbeatTimeout without a heartbeat within HeartbeatSeconds, and lives on heartbeats', async () => {
+    // Prepare
+    const silent = await waitingExecution(approval({ HeartbeatSeconds: 1 }));
+    const beating = await waitingExecution(approval({ HeartbeatSeconds: 1 }));
+
+    // Act
+    for (let beat = 0; beat < 4; beat++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      beating.stepFunctions.sendTaskHeartbeat(beating.token);
+    }
+    beating.stepFunctions.sendTaskSuccess(beating.token, '"alive"');
+    const [timedOut, succeeded] = await Promise.all([
+      silent.stepFunctions.waitFor(silent.execution.executionArn),
+      beating.stepFunctions.waitFor(beating.execution.executionArn),
+    ]);
+
+    // Assess
+    expect(timedOut).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    expect(() => silent.stepFunctions.sendTaskHeartbeat(silent.token)).toThrow(
+      expect.objectContaining({ name: 'TaskTimedOut' }),
+    );
+    expect(succeeded.status).toBe('SUCCEEDED');
+    expect(JSON.parse(succeeded.output as string).approval).toBe('alive');
+  });
+
+  it('closes the token of a stopped execution, and a redrive waits again on a new token', async () => {
+    // Prepare
+    const { stepFunctions, execution, token, calls } = await waitingExecution(approval());
+
+    // Act
+    stepFunctions.stopExecution(execution.executionArn, 'Operator.Stop', 'no longer needed');
+    const stopped = await stepFunctions.waitFor(execution.executionArn);
+    const stoppedStatus = stopped.status;
+    const late = () => stepFunctions.sendTaskSuccess(token, '{}');
+    stepFunctions.redriveExecution(execution.executionArn);
+    const redriven = await eventually(() => (calls.length === 2 ? tokenOf(calls[1]) : undefined));
+    await eventually(() => execution.history.filter((e) => e.type === 'TaskSubmitted').length === 2);
+    stepFunctions.sendTaskSuccess(redriven, '"after redrive"');
+    const finished = await stepFunctions.waitFor(execution.executionArn);
+
+    // Assess
+    expect(stoppedStatus).toBe('ABORTED');
+    expect(late).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    expect(redriven).not.toBe(token);
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(JSON.parse(finished.output as string).approval).toBe('after redrive');
+  });
+
+  it('serves sqs:sendMessage.waitForTaskToken: the message carries the token, the answer is the result', async () => {
+    // Prepare
+    const sent: { QueueUrl?: string; MessageBody?: string }[] = [];
+    const sqs = {
+      send: async (command: { input: { QueueUrl?: string; MessageBody?: string } }) => {
+        sent.push(command.input);
+        return { MessageId: 'm-1', $metadata: {} };
+      },
+    };
+    const { stepFunctions } = createStepFunctions({}, { clients: { ...clients, sqs: sqs as never } });
+    const arn = add(stepFunctions, 'queued-approval', {
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: {
+            QueueUrl: 'http://127.0.0.1:1/000000000000/approvals',
+            MessageBody: { 'order.$': '$.order', 'token.$': '$$.Task.Token' },
+          },
+          End: true,
+        },
+      },
+    });
+
+    // Act
+    const started = stepFunctions.startExecution({ stateMachineArn: arn, input: '{"order":"o-4"}' });
+    const message = await eventually(() => sent[0]);
+    stepFunctions.sendTaskSuccess((message.MessageBody as unknown as { token: string }).token, '{"queued":"yes"}');
+    const finished = await stepFunctions.waitFor(started.executionArn);
+
+    // Assess
+    expect((message.MessageBody as unknown as { order: string }).order).toBe('o-4');
+    expect(JSON.parse(finished.output as string)).toEqual({ queued: 'yes' });
+  });
+
+  it('after a restart re-enters the waiting state with a new token; the old one no longer exists', async () => {
+    // Prepare
+    const directory = temporaryDirectory();
+    const before = await waitingExecution(approval(), {}, { directory });
+    await before.stepFunctions.stop();
+    const after = createStepFunctions({}, { directory });
+    add(after.stepFunctions, before.arn.split(':').pop() as string, approval());
+
+    // Act
+    const resumed = after.stepFunctions.resumeInterrupted();
+    const token = await eventually(() => tokenOf(after.calls[0]), { what: 'the approver to be invoked again' });
+    const execution = after.stepFunctions.describeExecution(before.execution.executionArn);
+    await eventually(() => execution.history.filter((e) => e.type === 'TaskSubmitted').length === 2);
+    const oldToken = () => after.stepFunctions.sendTaskSuccess(before.token, '{}');
+    after.stepFunctions.sendTaskSuccess(token, '{"approved":"after restart"}');
+    const finished = await after.stepFunctions.waitFor(before.execution.executionArn);
+
+    // Assess
+    expect(resumed).toBe(1);
+    expect(after.calls).toEqual([{ name: 'approver', payload: { order: 'o-1', token } }]);
+    expect(token).not.toBe(before.token);
+    expect(oldToken).toThrow(expect.objectContaining({ name: 'TaskDoesNotExist' }));
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(JSON.parse(finished.output as string)).toEqual({ order: 'o-1', approval: { approved: 'after restart' } });
   });
 });
