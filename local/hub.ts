@@ -49,6 +49,8 @@ export interface HubOptions {
   retryIntervalMs?: number;
   /** Waits before Lambda's retries of a failed asynchronous invocation. @default [60000, 120000] */
   asyncRetryDelaysMs?: number[];
+  /** Period of every schedule rule instead of its rate() (tests). @default each rule's rate */
+  scheduleIntervalMs?: number;
   /** First wait before EventBridge retries a failed target delivery. @default 1000 */
   deliveryRetryBaseMs?: number;
   /** Concurrent execution environments per function. @default 4 */
@@ -285,6 +287,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     lambda.warm(options.warmEnvironmentsPerFunction ?? 1);
     const resumed = stepFunctions.resumeInterrupted();
     if (resumed > 0) log(`Resumed ${resumed} execution(s) interrupted by the last stop`);
+    eventBridge.startSchedules(options.scheduleIntervalMs);
+    stoppers.push(async () => eventBridge.stopSchedules());
 
     const byPath = <T extends { path: string }>(items: T[], value: (item: T) => string) =>
       Object.fromEntries(items.map((item) => [item.path, value(item)]));

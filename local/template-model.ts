@@ -34,7 +34,9 @@ export interface RuleModel {
   name: string;
   arn: string;
   busName: string;
-  pattern: object;
+  /** Absent on a rule that only runs on a schedule. */
+  pattern?: object;
+  scheduleExpression?: string;
   enabled: boolean;
   targets: RuleTarget[];
 }
@@ -173,7 +175,8 @@ export function rules(resources: LocalResources): RuleModel[] {
       busName: String(p.EventBusName ?? 'default')
         .split('event-bus/')
         .pop() as string,
-      pattern: p.EventPattern as object,
+      pattern: p.EventPattern as object | undefined,
+      scheduleExpression: p.ScheduleExpression as string | undefined,
       enabled: p.State !== 'DISABLED',
       targets,
     };

@@ -1,8 +1,9 @@
 // The local EventBridge: buses and rules read from the template, PutEvents with AWS's entry
 // validation, pattern matching (event-pattern.ts), and delivery to targets with the target's
-// retry policy and dead-letter queue.
+// retry policy and dead-letter queue; schedule rules (rate()) fire on the default bus.
 import { randomUUID } from 'node:crypto';
 import { type EventPattern, parseEventPattern } from './event-pattern';
+import { every, parseScheduleExpression, scheduledEvent } from './schedules';
 
 export interface RuleTarget {
   id: string;
@@ -19,7 +20,11 @@ export interface LocalRule {
   name: string;
   arn: string;
   busName: string;
-  pattern: EventPattern;
+  /** Absent on a rule that only runs on a schedule. */
+  pattern?: EventPattern;
+  scheduleExpression?: string;
+  /** The period of `scheduleExpression`. */
+  scheduleMs?: number;
   enabled: boolean;
   targets: RuleTarget[];
 }
@@ -95,6 +100,7 @@ export class LocalEventBridge {
   fault: BusFault;
   readonly stats = { accepted: 0, matched: 0, delivered: 0, deadLettered: 0 };
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly schedules: (() => void)[] = [];
 
   constructor(private readonly options: EventBridgeOptions) {}
 
@@ -102,8 +108,42 @@ export class LocalEventBridge {
     this.buses.add(name);
   }
 
-  addRule(rule: Omit<LocalRule, 'pattern'> & { pattern: string | object }): void {
-    this.rules.push({ ...rule, pattern: parseEventPattern(rule.pattern) });
+  addRule(
+    rule: Omit<LocalRule, 'pattern' | 'scheduleMs'> & { pattern?: string | object; scheduleExpression?: string },
+  ): void {
+    const { pattern, scheduleExpression } = rule;
+    if (pattern === undefined && scheduleExpression === undefined) {
+      throw new Error(`Rule ${rule.name} has neither an EventPattern nor a ScheduleExpression`);
+    }
+    if (scheduleExpression !== undefined && rule.busName !== 'default') {
+      throw new Error(`Rule ${rule.name}: a ScheduleExpression is supported only on the default event bus`);
+    }
+    let scheduleMs: number | undefined;
+    try {
+      scheduleMs = scheduleExpression === undefined ? undefined : parseScheduleExpression(scheduleExpression);
+    } catch (error) {
+      throw new Error(`Rule ${rule.name}: ${(error as Error).message}`);
+    }
+    this.rules.push({
+      ...rule,
+      pattern: pattern === undefined ? undefined : parseEventPattern(pattern),
+      scheduleMs,
+    });
+  }
+
+  /**
+   * Starts the timers of the enabled schedule rules; each fires one period after this call, as a rule
+   * just created does. `periodMs` replaces every rule's rate (tests).
+   */
+  startSchedules(periodMs?: number): void {
+    for (const rule of this.rules) {
+      if (rule.scheduleMs === undefined || !rule.enabled) continue;
+      this.schedules.push(every(periodMs ?? rule.scheduleMs, (due) => this.fireSchedule(rule, due)));
+    }
+  }
+
+  stopSchedules(): void {
+    for (const stop of this.schedules.splice(0)) stop();
   }
 
   putEvents(entries: PutEventsEntry[]): PutEventsResult {
@@ -187,9 +227,16 @@ export class LocalEventBridge {
     return undefined;
   }
 
+  private fireSchedule(rule: LocalRule, due: Date): void {
+    if (!rule.enabled) return;
+    const event: EventBusEvent = scheduledEvent(rule.arn, this.options.account, this.options.region, due);
+    this.stats.matched++;
+    for (const target of rule.targets) this.track(this.deliver(rule, target, event));
+  }
+
   private route(busName: string, event: EventBusEvent): void {
     for (const rule of this.rules) {
-      if (rule.busName !== busName || !rule.enabled || !rule.pattern.matches(event)) continue;
+      if (rule.busName !== busName || !rule.enabled || !rule.pattern?.matches(event)) continue;
       this.stats.matched++;
       for (const target of rule.targets) this.track(this.deliver(rule, target, event));
     }

@@ -1,6 +1,6 @@
 // LocalEventBridge: PutEvents entry validation and injected faults, routing to the matching
 // enabled rules of the right bus, target input (Input, InputPath, InputTransformer), delivery
-// with the target's retry policy and its dead-letter queue.
+// with the target's retry policy and its dead-letter queue, schedule rules firing their targets.
 import { describe, expect, it } from 'vitest';
 import {
   EventBridgeServiceError,
@@ -639,3 +639,130 @@ describe('delivery', () => {
     await expect(bus.settled()).resolves.toBeUndefined();
   });
 });
+
+describe('schedule rules', () => {
+  const scheduleRule = (overrides: Record<string, unknown> = {}) => ({
+    name: 'nightly',
+    arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/nightly`,
+    busName: 'default',
+    scheduleExpression: 'rate(1 day)',
+    enabled: true,
+    targets: [target()],
+    ...overrides,
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('delivers the Scheduled Event at the period, first one period after start, and stops on stopSchedules', async () => {
+    // Prepare
+    const { bus, deliveries } = createBus();
+    bus.addRule(scheduleRule());
+    const started = Date.now();
+
+    // Act
+    bus.startSchedules(50);
+    await sleep(20);
+    const early = deliveries.length;
+    await sleep(160);
+    bus.stopSchedules();
+    await bus.settled();
+    const fired = deliveries.length;
+    await sleep(120);
+
+    // Assess
+    expect(early).toBe(0);
+    expect(fired).toBeGreaterThanOrEqual(2);
+    expect(deliveries).toHaveLength(fired);
+    const event = JSON.parse(deliveries[0].input) as EventBusEvent;
+    expect(event).toEqual({
+      version: '0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: ACCOUNT,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      region: REGION,
+      resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/nightly`],
+      detail: {},
+    });
+    expect(Date.parse(event.time)).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    expect(deliveries[0].targetArn).toBe(TARGET_ARN);
+    expect(new Set(deliveries.map((d) => JSON.parse(d.input).id)).size).toBe(fired);
+  });
+
+  it("applies the target's Input, InputTransformer and dead-letter queue", async () => {
+    // Prepare
+    const { bus, deliveries, deadLetters } = createBus((_, delivery) => {
+      if (delivery.targetArn.endsWith('refusing')) throw new TargetError('ResourceNotFoundException', 'gone', false);
+    });
+    bus.addRule(
+      scheduleRule({
+        targets: [
+          target({ id: 'constant', input: '{"job":"sweep"}' }),
+          target({
+            id: 'transformed',
+            arn: `${TARGET_ARN}-transformed`,
+            inputTransformer: {
+              inputPathsMap: { at: '$.time', src: '$.source' },
+              inputTemplate: '{"at":"<at>","src":"<src>"}',
+            },
+          }),
+          target({ id: 'refusing', arn: `${TARGET_ARN}-refusing`, deadLetterArn: DLQ_ARN }),
+        ],
+      }),
+    );
+
+    // Act
+    bus.startSchedules(30);
+    await eventuallyTrue(() => deadLetters.length > 0);
+    bus.stopSchedules();
+    await bus.settled();
+
+    // Assess
+    expect(deliveries.find((d) => d.targetArn === TARGET_ARN)?.input).toBe('{"job":"sweep"}');
+    const transformed = JSON.parse(deliveries.find((d) => d.targetArn.endsWith('transformed'))?.input ?? '{}');
+    expect(transformed).toEqual({ at: expect.stringMatching(/Z$/), src: 'aws.events' });
+    expect(JSON.parse(deadLetters[0].event)['detail-type']).toBe('Scheduled Event');
+    expect(deadLetters[0].attributes).toMatchObject({ RULE_ARN: `arn:aws:events:${REGION}:${ACCOUNT}:rule/nightly` });
+  });
+
+  it('never fires a disabled rule, and a schedule-only rule matches no PutEvents', async () => {
+    // Prepare
+    const { bus, deliveries } = createBus();
+    bus.addRule(scheduleRule({ enabled: false }));
+    bus.addRule(scheduleRule({ name: 'enabled', scheduleExpression: 'rate(1 minute)' }));
+
+    // Act
+    bus.startSchedules(20);
+    bus.stopSchedules();
+    bus.startSchedules();
+    bus.putEvents([entry({ Source: 'aws.events', DetailType: 'Scheduled Event' })]);
+    await sleep(80);
+    bus.stopSchedules();
+    await bus.settled();
+
+    // Assess
+    expect(deliveries).toEqual([]);
+  });
+
+  it('refuses cron(), invalid rates, schedules off the default bus and rules with neither pattern nor schedule', () => {
+    // Prepare
+    const { bus } = createBus();
+
+    // Act / Assess
+    expect(() => bus.addRule(scheduleRule({ scheduleExpression: 'cron(0 12 * * ? *)' }))).toThrow(
+      /nightly.*emulates rate\(\) schedules only/,
+    );
+    expect(() => bus.addRule(scheduleRule({ scheduleExpression: 'rate(5 minute)' }))).toThrow(/not valid/);
+    expect(() => bus.addRule(scheduleRule({ busName: 'hub-bus' }))).toThrow(/default event bus/);
+    expect(() => bus.addRule(scheduleRule({ scheduleExpression: undefined }))).toThrow(/neither/);
+    expect(bus.rules).toEqual([]);
+  });
+});
+
+async function eventuallyTrue(probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 2 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -424,6 +424,30 @@ describe('rules on a bus named by ARN', () => {
   });
 });
 
+describe('schedule rules', () => {
+  it('reads a ScheduleExpression rule without an EventPattern', () => {
+    // Prepare
+    const template: Record<string, CfnResource> = {
+      Nightly: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          ScheduleExpression: 'rate(1 day)',
+          State: 'ENABLED',
+          Targets: [{ Id: 'T', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:sweep', Input: '{"job":"sweep"}' }],
+        },
+      },
+    };
+
+    // Act
+    const [rule] = model.rules(resourcesOf(template));
+
+    // Assess
+    expect(rule).toMatchObject({ busName: 'default', scheduleExpression: 'rate(1 day)', enabled: true });
+    expect(rule.pattern).toBeUndefined();
+    expect(rule.targets[0]).toMatchObject({ id: 'T', input: '{"job":"sweep"}' });
+  });
+});
+
 describe('state machines', () => {
   it('joins the definition and replaces DefinitionSubstitutions, leaving unknown placeholders', () => {
     // Act
