@@ -4,7 +4,13 @@
 //   3. end-to-end latency, outbound message sent -> order number written back, for a stream of
 //      opportunities at a fixed rate with sandbox latency, and the hub's peak resident memory
 // Options: --opportunities=N (200) --rate=R per second (20) --latency=MS (50) --receiver-rate=R (100)
-//          --receiver-seconds=S (10) --warmup=N (40) --only=bundles|receiver|e2e
+//          --receiver-seconds=S (10) --warmup=N (40)
+//   4. saturation: a burst of orders against NetSuite's concurrency limit, with the ERP capacity
+//      budget on, off, and with slots held by another integration
+//   5. outage: NetSuite down in the middle of a burst, behind the circuit breaker
+// Options: --orders=N (2000; 1000 for the outage) --concurrency=C (5) --latency=MS (200 for 4 and 5)
+//          --held=N (2) --outage-after=S (60) --outage-seconds=S (60) --json (with --only=saturation|outage)
+//          --only=bundles|receiver|e2e|saturation|outage
 import '../local/node-setup';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,7 +24,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +35,8 @@ import { CATALOG_ACCOUNTS, ERP_PRODUCTS, SANDBOX_ORG_ID } from '../sandboxes/cat
 import { ErpDesk } from '../sandboxes/erp-sandbox';
 import { SalesRep } from '../sandboxes/salesforce/sales-rep';
 import { buildNotificationsEnvelope } from '../sandboxes/salesforce/soap';
+import { type BurstResult, runBurst } from './capacity';
+import { loadMeter, percentile, sleep, writeBacks } from './support';
 
 const option = (name: string, fallback: number) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -47,46 +55,6 @@ const record = (measure: string, reached: string, target = '-', ok?: boolean) =>
   results.push({ measure, reached, target, ok });
   console.log(`  ${measure}: ${reached}${target === '-' ? '' : `  (target ${target}: ${ok ? 'met' : 'NOT met'})`}`);
 };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/**
- * What the machine was doing while a latency was measured. When the machine's cores were busy
- * nearly all the time, or the hub's event loop (where the emulators run) was, the figure measures
- * the queue in front of the emulators rather than the hub's design: it is flagged. The load
- * average is printed as well; it lags by a minute, so it only hints at what ran before.
- */
-function loadMeter(): () => string {
-  const cpuBefore = process.cpuUsage();
-  const eluBefore = performance.eventLoopUtilization();
-  const machineBefore = machineTimes();
-  const started = performance.now();
-  return () => {
-    const cpu = process.cpuUsage(cpuBefore);
-    const share = (cpu.user + cpu.system) / 1000 / (performance.now() - started);
-    const eventLoop = performance.eventLoopUtilization(eluBefore).utilization;
-    const machine = machineTimes();
-    const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total || 1);
-    const saturated = machineBusy >= 0.9 || eventLoop >= 0.9;
-    return `[hub CPU ${(share * 100).toFixed(0)}% of one core, its event loop busy ${(eventLoop * 100).toFixed(0)}%; machine busy ${(machineBusy * 100).toFixed(0)}% of ${cpus().length} cores, load average ${loadavg()[0].toFixed(2)}${saturated ? '; SATURATED: the machine set this figure' : ''}]`;
-  };
-}
-
-function machineTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    const all = times.user + times.nice + times.sys + times.irq + times.idle;
-    total += all;
-    busy += all - times.idle;
-  }
-  return { busy, total };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function bundlesAndColdStarts(): Promise<void> {
   console.log('\n1. Bundles and cold starts');
@@ -429,23 +397,6 @@ function printBreakdown(
   }
 }
 
-/** When the sandbox finished each opportunity's write-back PATCH (epoch ms). */
-async function writeBacks(salesforceUrl: string, ids: string[]): Promise<Map<string, number>> {
-  const requests = (await (await fetch(`${salesforceUrl}/_sandbox/requests`)).json()) as {
-    method: string;
-    path: string;
-    status: number;
-    finishedAt: string;
-  }[];
-  const wanted = new Set(ids);
-  const found = new Map<string, number>();
-  for (const r of requests) {
-    const id = r.path.split('/').pop() as string;
-    if (r.method === 'PATCH' && r.status === 204 && wanted.has(id)) found.set(id, Date.parse(r.finishedAt));
-  }
-  return found;
-}
-
 /** When Salesforce started delivering each opportunity's first notification (epoch ms). */
 async function firstDeliveries(rep: SalesRep, ids: string[]): Promise<Map<string, number>> {
   const { outbox } = await rep.state();
@@ -462,6 +413,140 @@ async function firstDeliveries(rep: SalesRep, ids: string[]): Promise<Map<string
   return sent;
 }
 
+/** With --json a part prints one JSON object on stdout and its progress on stderr. */
+const JSON_OUTPUT = process.argv.includes('--json');
+const progress = (line: string) => (JSON_OUTPUT ? process.stderr.write(`${line}\n`) : console.log(line));
+const BURST_KEYS = [
+  'ratio',
+  'throttledShare',
+  'lost',
+  'duplicates',
+  'drainSeconds',
+  'transitionsPerOrder',
+  'lambdaGbSecondsPerOrder',
+] as const;
+
+function recordBurst(label: string, run: BurstResult): void {
+  const line = (measure: string, reached: string, target?: string, ok?: boolean) =>
+    JSON_OUTPUT ? progress(`  ${measure}: ${reached}`) : record(measure, reached, target, ok);
+  line(
+    `${label}: achieved ERP requests per second / (C / L = ${run.limitPerSecond}/s), warmed`,
+    `${run.ratio} ${run.load}`,
+  );
+  line(
+    `${label}: ERP calls answered 429`,
+    `${(run.throttledShare * 100).toFixed(2)}% (${run.throttled} of ${run.erpRequests})`,
+  );
+  line(
+    `${label}: orders created / lost / duplicated / executions failed`,
+    `${run.created} of ${run.orders} / ${run.lost} / ${run.duplicates} / ${run.failedExecutions}`,
+  );
+  line(
+    `${label}: time to drain`,
+    run.drainSeconds === null ? 'did not drain before the deadline' : `${run.drainSeconds} s`,
+  );
+  line(
+    `${label}: per order`,
+    `${run.transitionsPerOrder} state transitions, ${run.lambdaGbSecondsPerOrder} Lambda GB-s, hub CPU ${run.hubCpuMsPerOrder} ms${run.settledSlots === null ? '' : `; budget settled at ${run.settledSlots} slots`}`,
+  );
+}
+
+async function saturation(): Promise<void> {
+  const orders = option('orders', 2000);
+  const concurrency = option('concurrency', 5);
+  const latencyMs = option('latency', 200);
+  const held = option('held', 2);
+  progress(
+    `\n4. Saturation: ${orders} orders at once, NetSuite allows ${concurrency} concurrent requests of ${latencyMs} ms`,
+  );
+  const base = { orders, concurrency, latencyMs, log: progress };
+  const on = await runBurst({ ...base, budget: true });
+  recordBurst('budget on', on);
+  const off = await runBurst({ ...base, budget: false });
+  recordBurst('budget off', off);
+  progress(`  the same with ${held} of the ${concurrency} slots held by another integration the hub cannot see`);
+  const shared = await runBurst({ ...base, budget: true, heldByOthers: held });
+  recordBurst(`budget on, ${held} slots held by others`, shared);
+  if (!JSON_OUTPUT) {
+    record(
+      'saturation with the budget: ERP use / 429s / lost / duplicates',
+      `${on.ratio} / ${(on.throttledShare * 100).toFixed(2)}% / ${on.lost} / ${on.duplicates}`,
+      '>= 0.95 / <= 1% / 0 / 0',
+      on.ratio >= 0.95 && on.throttledShare <= 0.01 && on.lost === 0 && on.duplicates === 0,
+    );
+  }
+  const pick = (run: BurstResult) => ({
+    ...Object.fromEntries(BURST_KEYS.map((key) => [key, run[key]])),
+    created: run.created,
+    failedExecutions: run.failedExecutions,
+    erpRequests: run.erpRequests,
+    settledSlots: run.settledSlots,
+    hubCpuMsPerOrder: run.hubCpuMsPerOrder,
+  });
+  if (JSON_OUTPUT) {
+    console.log(
+      JSON.stringify({
+        orders,
+        concurrency,
+        latencyMs,
+        ...pick(on),
+        budgetOff: pick(off),
+        sharedAccount: { heldByOthers: held, ...pick(shared) },
+      }),
+    );
+  }
+}
+
+async function outage(): Promise<void> {
+  const orders = option('orders', 1000);
+  const concurrency = option('concurrency', 5);
+  const latencyMs = option('latency', 200);
+  const afterSeconds = option('outage-after', 60);
+  const seconds = option('outage-seconds', 60);
+  progress(
+    `\n5. Outage: NetSuite down for ${seconds} s, ${afterSeconds} s into a burst of ${orders} orders (C = ${concurrency}, L = ${latencyMs} ms)`,
+  );
+  const run = await runBurst({
+    orders,
+    concurrency,
+    latencyMs,
+    budget: true,
+    outage: { afterSeconds, seconds },
+    log: progress,
+  });
+  const summary = {
+    lost: run.lost,
+    duplicates: run.duplicates,
+    callsWhileOpen: run.callsWhileOpen,
+    probes: run.probes,
+    recoverySeconds: run.recoverySeconds,
+    created: run.created,
+    failedExecutions: run.failedExecutions,
+    drainSeconds: run.drainSeconds,
+    transitionsPerOrder: run.transitionsPerOrder,
+  };
+  if (JSON_OUTPUT) {
+    console.log(JSON.stringify({ orders, outageSeconds: seconds, ...summary }));
+    return;
+  }
+  record(
+    'outage: orders created / lost / duplicated / executions failed',
+    `${run.created} of ${orders} / ${run.lost} / ${run.duplicates} / ${run.failedExecutions}`,
+  );
+  record(
+    'outage: ERP calls while the breaker was open / probes',
+    `${run.callsWhileOpen} / ${run.probes}`,
+    'only probes (0 other calls)',
+    run.callsWhileOpen === 0 && run.lost === 0 && run.duplicates === 0,
+  );
+  record(
+    'outage: time from recovery to an empty backlog',
+    run.recoverySeconds === null
+      ? 'not measured (no write-back after recovery)'
+      : `${run.recoverySeconds} s ${run.load}`,
+  );
+}
+
 const PARTS: Record<string, () => Promise<void>> = {
   bundles: bundlesAndColdStarts,
   receiver: async () => {
@@ -469,6 +554,8 @@ const PARTS: Record<string, () => Promise<void>> = {
     await receiverOwnWork();
   },
   e2e: endToEnd,
+  saturation,
+  outage,
 };
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
@@ -501,7 +588,7 @@ if (only) {
       .map((line) => JSON.parse(line)),
   );
 }
-if (!resultsFile) {
+if (!resultsFile && !JSON_OUTPUT) {
   console.log('\nSummary');
   for (const r of results.filter((r) => r.target !== '-')) {
     console.log(`  ${r.ok ? 'met    ' : 'NOT met'}  ${r.measure}: ${r.reached} (target ${r.target})`);

@@ -11,7 +11,7 @@ export interface RequestLogEntry {
 }
 
 /** The oldest entries are dropped beyond this many. */
-const REQUEST_LOG_LIMIT = 10_000;
+const REQUEST_LOG_LIMIT = 100_000;
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];

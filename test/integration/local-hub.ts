@@ -39,6 +39,8 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
     retryIntervalMs: 20,
     asyncRetryDelaysMs: [50, 100],
     deliveryRetryBaseMs: 20,
+    // The capacity keeper looks every second, not every minute, so a probe follows a recovery at once.
+    scheduleIntervalMs: 1_000,
     ...options,
     sandboxSettings: { salesforce: { outboundRetryBaseMs: 100 }, ...options.sandboxSettings },
   });

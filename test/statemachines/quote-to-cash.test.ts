@@ -9,7 +9,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BusinessException, ThrottledError, UnavailableError } from '../../functions/domain/errors';
+import { BusinessException, ThrottledError, UnavailableError, WaitingForErpError } from '../../functions/domain/errors';
 import type { ExceptionCode } from '../../functions/domain/exceptions';
 import { nameBasedId } from '../../functions/domain/ids';
 import { LocalStepFunctions } from '../../local/stepfunctions/step-functions';
@@ -24,6 +24,9 @@ const FUNCTIONS = {
   WriteBackOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:write-back-order',
   ShadowErpOrderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:shadow-erp-order',
 };
+const PARK_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:capacity-park';
+/** What the capacity park function was asked, per call. */
+const parked: Record<string, unknown>[] = [];
 const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:quote-to-cash';
 
 type Step = 'load' | 'route' | 'upsert' | 'create' | 'writeBack' | 'shadow';
@@ -96,7 +99,11 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  const substitutions: Record<string, string> = { ...FUNCTIONS, CorrelationTableName: TABLE };
+  const substitutions: Record<string, string> = {
+    ...FUNCTIONS,
+    ParkFunctionArn: PARK_FUNCTION_ARN,
+    CorrelationTableName: TABLE,
+  };
   const asl = readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8').replace(
     /\$\{([A-Za-z0-9_]+)\}/g,
     (_, key: string) => substitutions[key],
@@ -105,6 +112,10 @@ beforeAll(async () => {
     clients: { dynamodb, sqs: new SQSClient(config), eventbridge: new EventBridgeClient(config) },
     retryIntervalMs: 1,
     invokeFunction: async (arn, payload) => {
+      if (arn === PARK_FUNCTION_ARN) {
+        parked.push(payload as Record<string, unknown>);
+        return { parked: true };
+      }
       const step = stepOf[arn];
       calls[step]++;
       const input = payload as Record<string, unknown>;
@@ -354,4 +365,46 @@ describe('quote-to-cash state machine', () => {
     const execution = await run(closedWonEvent().input);
     expect(() => stepFunctions.redriveExecution(execution.executionArn)).toThrow(/cannot be redriven/);
   });
+
+  it('parks a step that found no ERP capacity by its task token and runs the step again when released', async () => {
+    let refused = false;
+    failures.upsert = async (input) => {
+      if (!refused) {
+        refused = true;
+        throw new WaitingForErpError('netsuite', "NetSuite is at the hub's share of its capacity");
+      }
+      return handlers.upsert(input);
+    };
+    parked.length = 0;
+    const started = stepFunctions.startExecution({ stateMachineArn: MACHINE_ARN, input: closedWonEvent().input });
+    const payload = await eventuallyParked();
+
+    expect(payload).toMatchObject({
+      system: 'netsuite',
+      flow: 'quote-to-cash',
+      step: 'UpsertErpCustomer',
+      executionArn: started.executionArn,
+      arrivedAt: new Date(started.startDate).toISOString(),
+      waiting: { Error: 'Hub.WaitingForErp' },
+    });
+    // Waiting is neither failed nor retried: the execution runs, in the waiting state, until released.
+    expect(stepFunctions.describeExecution(started.executionArn).status).toBe('RUNNING');
+    expect(calls.upsert).toBe(1);
+
+    stepFunctions.sendTaskSuccess(String(payload.taskToken), JSON.stringify({ resumedAt: new Date().toISOString() }));
+    const execution = await stepFunctions.waitFor(started.executionArn);
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(calls.upsert).toBe(2);
+    // The only failed attempt is the refusal the Catch turned into the wait.
+    expect(execution.history.filter((e) => e.type === 'StateFailed').map((e) => e.error)).toEqual([
+      'Hub.WaitingForErp',
+    ]);
+  });
 });
+
+async function eventuallyParked(): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 200 && parked.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (parked.length === 0) throw new Error('The step was not parked');
+  return parked[0];
+}
