@@ -1,9 +1,10 @@
 // One capacity budget per ERP account, held in DynamoDB so every function instance and every
 // execution shares it. A call takes a lease (one concurrent request's slot) by a conditional
 // write and returns it when the ERP has answered; leases carry an expiry, so a function that
-// crashed mid-call cannot keep a slot. The number of slots adapts: one more after a run of
-// successes, fewer (multiplied by decreaseFactor) when the ERP throttles, never more than the
-// configured ceiling. A circuit breaker on the same item stops calls after transient failures in
+// crashed mid-call cannot keep a slot. The number of slots adapts: fewer (multiplied by
+// decreaseFactor) when the ERP throttles, back up quickly to the last level the ERP served, and
+// only slowly beyond it, so a share of the account taken by others is found without a storm of
+// 429s; never more than the configured ceiling. A circuit breaker on the same item stops calls after transient failures in
 // a row and lets a single probe through once its cooldown has passed.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -28,6 +29,8 @@ export interface BudgetState {
   leases: Record<string, number>;
   successes: number;
   decreasedAt: number;
+  /** The most slots the ERP served without throttling since its last 429 (the ceiling before any). */
+  servedLevel: number;
   /** No new leases before this (the ERP's Retry-After). */
   holdUntil: number;
   breaker: BreakerState;
@@ -37,6 +40,8 @@ export interface BudgetState {
   probe?: string;
   /** Transactions parked in the waiting line. */
   waiting: number;
+  /** Executions released from the line and on their way to take a lease -> until when they count. */
+  ready: Record<string, number>;
   throttles: number;
   probes: number;
   transitions: BreakerTransition[];
@@ -50,7 +55,14 @@ export interface Lease {
 }
 
 export type Refusal =
-  | { reason: 'full'; slots: number; inUse: number }
+  | {
+      reason: 'full';
+      slots: number;
+      inUse: number;
+      /** The caller was released from the line for a slot about to free. */
+      released: boolean;
+      waiting: number;
+    }
   | { reason: 'breaker-open'; reopenAt: number; failures: number }
   | { reason: 'hold'; holdUntil: number };
 
@@ -113,18 +125,24 @@ export class CapacityBudget {
   }
 
   /** A lease, or why there is none. A probe lease is given when the breaker's cooldown has passed. */
-  async acquire(flow: string, now = Date.now()): Promise<Lease | Refusal> {
+  async acquire(flow: string, now = Date.now(), execution?: string): Promise<Lease | Refusal> {
     await this.ensure();
     const lease: Lease = { id: `${flow}~${randomUUID().slice(0, 13)}`, system: this.system, flow, probe: false };
-    if (await this.take(lease, now)) return lease;
+    if (await this.take(lease, now, execution)) return lease;
     const state = await this.state();
     if (state.breaker !== 'closed') {
       if (now >= state.reopenAt && (await this.takeProbe(lease, now))) return { ...lease, probe: true };
       return { reason: 'breaker-open', reopenAt: state.reopenAt, failures: state.failures };
     }
     if (state.holdUntil > now) return { reason: 'hold', holdUntil: state.holdUntil };
-    if ((await this.reclaimExpired(state, now)) > 0 && (await this.take(lease, now))) return lease;
-    return { reason: 'full', slots: state.slots, inUse: Object.keys(state.leases).length };
+    if ((await this.reclaimExpired(state, now)) > 0 && (await this.take(lease, now, execution))) return lease;
+    return {
+      reason: 'full',
+      slots: state.slots,
+      inUse: Object.keys(state.leases).length,
+      released: execution !== undefined && (state.ready?.[execution] ?? 0) > now,
+      waiting: state.waiting,
+    };
   }
 
   /** Returns the lease and adapts the budget and breaker to what the call met. */
@@ -191,7 +209,8 @@ export class CapacityBudget {
         state = opened.state;
       }
     }
-    if (outcome.kind === 'answered' && state.successes >= this.settings.increaseEvery && state.limit < state.ceiling) {
+    const growAfter = state.slots < state.servedLevel ? this.settings.increaseEvery : this.settings.probeEvery;
+    if (outcome.kind === 'answered' && state.successes >= growAfter && state.limit < state.ceiling) {
       const grown = await this.setLimit(state, Math.min(state.ceiling, Math.floor(state.limit) + 1), now, {
         resetSuccesses: true,
       });
@@ -204,6 +223,7 @@ export class CapacityBudget {
       const shrunk = await this.setLimit(state, Math.max(1, state.limit * this.settings.decreaseFactor), now, {
         resetSuccesses: true,
         decrease: true,
+        servedLevel: Math.max(1, state.slots - 1),
       });
       if (shrunk) {
         released.limitChanged = { from: state.slots, to: shrunk.slots };
@@ -217,6 +237,17 @@ export class CapacityBudget {
 
   /** Removes leases past their expiry; returns how many. */
   async reclaimExpired(state: BudgetState, now = Date.now()): Promise<number> {
+    const stale = Object.entries(state.ready ?? {}).filter(([, until]) => until <= now);
+    if (stale.length > 0) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression: `REMOVE ${stale.map((_, i) => `ready.#r${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(stale.map(([execution], i) => [`#r${i}`, execution])),
+        }),
+      );
+    }
     const expired = Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= now);
     let reclaimed = 0;
     for (const [id, expiresAt] of expired) {
@@ -242,19 +273,43 @@ export class CapacityBudget {
     return reclaimed;
   }
 
-  /** Counts a transaction into or out of the waiting line. */
-  async countWaiting(delta: number): Promise<BudgetState> {
+  /** Counts a transaction into the waiting line (unless it had its place) and off the ready list. */
+  async parked(execution: string, isNew: boolean): Promise<void> {
     await this.ensure();
-    const { Attributes } = await documents.send(
+    await documents.send(
       new UpdateCommand({
         TableName: this.table,
         Key: budgetKey(this.system),
-        UpdateExpression: 'ADD waiting :delta',
-        ExpressionAttributeValues: { ':delta': delta },
-        ReturnValues: 'ALL_NEW',
+        UpdateExpression: `REMOVE ready.#ready${isNew ? ' ADD waiting :one' : ''}`,
+        ExpressionAttributeNames: { '#ready': execution },
+        ExpressionAttributeValues: isNew ? { ':one': 1 } : undefined,
       }),
     );
-    return Attributes as BudgetState;
+  }
+
+  /** Counts a transaction out of the line and as ready, on its way to a lease, until `until`. */
+  async released(execution: string, until: number): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: 'SET ready.#ready = :until ADD waiting :minusOne',
+        ExpressionAttributeNames: { '#ready': execution },
+        ExpressionAttributeValues: { ':until': until, ':minusOne': -1 },
+      }),
+    );
+  }
+
+  /** A released transaction that turned out to wait no longer: it is not on its way either. */
+  async forget(execution: string): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: 'REMOVE ready.#ready',
+        ExpressionAttributeNames: { '#ready': execution },
+      }),
+    );
   }
 
   private async initialise(): Promise<void> {
@@ -265,7 +320,7 @@ export class CapacityBudget {
         TableName: this.table,
         Key: budgetKey(this.system),
         UpdateExpression:
-          'SET ceiling = :ceiling, #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
+          'SET ceiling = :ceiling, servedLevel = if_not_exists(servedLevel, :ceiling), #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), ready = if_not_exists(ready, :empty), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
         ExpressionAttributeNames: { '#limit': 'limit' },
         ExpressionAttributeValues: {
           ':ceiling': ceiling,
@@ -283,15 +338,15 @@ export class CapacityBudget {
     if (state.limit > ceiling) await this.setLimit(state, ceiling, Date.now(), { resetSuccesses: false });
   }
 
-  private async take(lease: Lease, now: number): Promise<boolean> {
+  private async take(lease: Lease, now: number, execution?: string): Promise<boolean> {
     try {
       await documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: budgetKey(this.system),
-          UpdateExpression: 'SET leases.#lease = :expiresAt',
+          UpdateExpression: `SET leases.#lease = :expiresAt${execution ? ' REMOVE ready.#ready' : ''}`,
           ConditionExpression: 'size(leases) < slots AND breaker = :closed AND holdUntil <= :now',
-          ExpressionAttributeNames: { '#lease': lease.id },
+          ExpressionAttributeNames: { '#lease': lease.id, ...(execution ? { '#ready': execution } : {}) },
           ExpressionAttributeValues: {
             ':expiresAt': now + this.settings.leaseSeconds * 1000,
             ':closed': 'closed',
@@ -373,7 +428,7 @@ export class CapacityBudget {
     state: BudgetState,
     limit: number,
     now: number,
-    options: { resetSuccesses: boolean; decrease?: boolean },
+    options: { resetSuccesses: boolean; decrease?: boolean; servedLevel?: number },
   ): Promise<BudgetState | undefined> {
     const slots = Math.max(1, Math.floor(limit));
     try {
@@ -381,7 +436,7 @@ export class CapacityBudget {
         new UpdateCommand({
           TableName: this.table,
           Key: budgetKey(this.system),
-          UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}`,
+          UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}${options.servedLevel ? ', servedLevel = :servedLevel' : ''}`,
           ConditionExpression: '#limit = :previous',
           ExpressionAttributeNames: { '#limit': 'limit' },
           ExpressionAttributeValues: {
@@ -390,6 +445,7 @@ export class CapacityBudget {
             ':previous': state.limit,
             ...(options.resetSuccesses ? { ':zero': 0 } : {}),
             ...(options.decrease ? { ':now': now } : {}),
+            ...(options.servedLevel ? { ':servedLevel': options.servedLevel } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -409,6 +465,11 @@ export class CapacityBudget {
       new UpdateCommand({ TableName: this.table, Key: budgetKey(this.system), UpdateExpression: `REMOVE ${removals}` }),
     );
   }
+}
+
+/** Released executions still on their way to a lease. */
+export function readyCount(state: BudgetState, now = Date.now()): number {
+  return Object.values(state.ready ?? {}).filter((until) => until > now).length;
 }
 
 export function isLease(result: Lease | Refusal): result is Lease {

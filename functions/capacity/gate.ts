@@ -1,18 +1,33 @@
 // Every ERP operation of every flow passes this gate: it holds a lease of the ERP account's
 // budget while the operation talks to the ERP, tells the budget what the ERP answered, and hands
 // freed capacity to the oldest waiting transactions. When there is no capacity it does not wait
-// inside the function (that would bill Lambda time for waiting): after a short bounded try it
-// fails with Hub.WaitingForErp, and the state machine parks the transaction.
+// inside the function (that would bill Lambda time for waiting): it fails with Hub.WaitingForErp
+// and the state machine parks the transaction. Only the few transactions just released from the
+// line, for leases about to come back, wait up to RELEASED_WAIT_MS for them.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ThrottledError, UnavailableError, WaitingForErpError } from '../domain/errors';
+import { currentExecution } from '../platform/current-execution';
 import { logger } from '../platform/logger';
 import type { ErpPort } from '../ports/erp';
-import { type CallOutcome, type CapacityBudget, isLease, type Lease, type Refusal, type Released } from './budget';
-import type { WaitingLine } from './waiting-line';
+import {
+  type CallOutcome,
+  type CapacityBudget,
+  isLease,
+  type Lease,
+  type Refusal,
+  type Released,
+  readyCount,
+} from './budget';
+import { executionName, type WaitingLine } from './waiting-line';
 
-/** How long a call may try for a lease before its transaction is parked instead. */
-const SHORT_WAIT_MS = 400;
-const RETRY_EVERY_MS = 40;
+/** How long a transaction released from the line may try: a lease is about to come back. */
+const RELEASED_WAIT_MS = 1_500;
+const RETRY_EVERY_MS = 10;
+/**
+ * Released transactions kept on their way to a lease beyond the free slots, so a returned lease
+ * is taken within milliseconds instead of after a wake-up: this keeps the ERP at its limit.
+ */
+const READY_AHEAD = 2;
 
 export const metrics = new Metrics({ namespace: 'IntegrationHub' });
 
@@ -38,25 +53,38 @@ export class ErpGate {
   }
 
   private async lease(flow: string): Promise<Lease> {
-    const deadline = Date.now() + SHORT_WAIT_MS;
-    for (;;) {
-      const result = await this.budget.acquire(flow);
-      if (isLease(result)) {
-        if (result.probe) logger.info('ERP circuit breaker probe', { system: this.budget.system });
-        return result;
-      }
-      if (result.reason !== 'full' || Date.now() + RETRY_EVERY_MS > deadline) {
-        countMetric('ErpCapacityWaits', this.budget.system);
-        throw new WaitingForErpError(this.budget.system, this.refusalMessage(result));
-      }
+    const execution = currentExecution();
+    const name = execution ? executionName(execution) : undefined;
+    const started = Date.now();
+    let result = await this.budget.acquire(flow, Date.now(), name);
+    // Only a transaction released from the line for a slot about to free waits for it, reading
+    // the budget until a slot shows free; everyone else is parked at once, in order of arrival.
+    while (!isLease(result) && this.keepTrying(result, Date.now() - started)) {
       await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
+      const state = await this.budget.state();
+      if (state.breaker !== 'closed' || state.slots - Object.keys(state.leases).length > 0) {
+        result = await this.budget.acquire(flow, Date.now(), name);
+      }
     }
+    if (isLease(result)) {
+      if (result.probe) logger.info('ERP circuit breaker probe', { system: this.budget.system });
+      return result;
+    }
+    countMetric('ErpCapacityWaits', this.budget.system);
+    throw new WaitingForErpError(this.budget.system, this.refusalMessage(result));
+  }
+
+  private keepTrying(refusal: Refusal, waitedMs: number): boolean {
+    return refusal.reason === 'full' && refusal.released && waitedMs + RETRY_EVERY_MS <= RELEASED_WAIT_MS;
   }
 
   private async returnLease(lease: Lease, outcome: CallOutcome): Promise<void> {
     const released = await this.budget.release(lease, outcome);
     this.report(released, outcome);
-    if (released.free > 0 && released.state.waiting > 0) await this.line.wake(released.free, released.state);
+    const { state } = released;
+    if (state.waiting <= 0 || state.breaker !== 'closed') return;
+    const wanted = released.free + READY_AHEAD - readyCount(state);
+    if (wanted > 0) await this.line.wake(Math.min(wanted, state.waiting), state);
   }
 
   private report(released: Released, outcome: CallOutcome): void {

@@ -14,8 +14,10 @@ export const budgetSettingsSchema = z
     accountLimit: z.number().int().min(1).max(1000),
     /** Concurrent requests left to integrations and scripts the hub does not own. */
     reservedForOthers: z.number().int().min(0).default(0),
-    /** Successful calls after which the budget tries one more concurrent request. */
-    increaseEvery: z.number().int().min(1).default(50),
+    /** Successful calls after which the budget grows back by one request, up to the last level the ERP served. */
+    increaseEvery: z.number().int().min(1).default(10),
+    /** Successful calls after which the budget tries one request beyond the last level the ERP served. */
+    probeEvery: z.number().int().min(1).default(200),
     /** The budget is multiplied by this when the ERP throttles. */
     decreaseFactor: z.number().gt(0).lt(1).default(0.7),
     /** A lease a crashed function never returned is reclaimed after this long. */

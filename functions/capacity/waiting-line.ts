@@ -46,14 +46,14 @@ export class WaitingLine {
         TableName: this.table,
         Item: {
           pk: lineKey(waiter.system, waiter.flow),
-          sk: `${waiter.arrivedAt}#${waiter.executionArn.split(':').pop()}`,
+          sk: `${waiter.arrivedAt}#${executionName(waiter.executionArn)}`,
           ...waiter,
           parkedAt: new Date().toISOString(),
         },
         ReturnValues: 'ALL_OLD',
       }),
     );
-    if (!Attributes) await this.budget.countWaiting(1);
+    await this.budget.parked(executionName(waiter.executionArn), !Attributes);
   }
 
   /** Releases up to `count` waiters, fairly across flows; returns how many were released. */
@@ -76,6 +76,8 @@ export class WaitingLine {
         empty.add(flow);
         continue;
       }
+      // Counted as ready before it is released, so the woken execution finds itself expected.
+      await this.budget.released(executionName(waiter.executionArn), Date.now() + READY_MS);
       if (await this.release(waiter)) {
         woken++;
         active.set(flow, (active.get(flow) ?? 0) + 1);
@@ -122,7 +124,6 @@ export class WaitingLine {
             ReturnValues: 'ALL_OLD',
           }),
         );
-        await this.budget.countWaiting(-1);
         return Attributes as Waiter;
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -143,6 +144,7 @@ export class WaitingLine {
     } catch (error) {
       if (STALE_TOKEN_ERRORS.has((error as Error).name)) {
         logger.info('Waiter no longer waiting', { executionArn: waiter.executionArn, error: (error as Error).name });
+        await this.budget.forget(executionName(waiter.executionArn));
         return false;
       }
       // Step Functions did not take the release: the waiter keeps its place for the next one.
@@ -150,6 +152,13 @@ export class WaitingLine {
       throw error;
     }
   }
+}
+
+/** How long a released execution counts as on its way to a lease. */
+const READY_MS = 3_000;
+
+export function executionName(executionArn: string): string {
+  return executionArn.split(':').pop() as string;
 }
 
 /** The flow a lease or waiter belongs to when a function names none. */

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { WAITING_FOR_ERP } from '../domain/errors';
 import { type BusinessKeys, CorrelationStore } from '../stores/correlation-store';
+import { withExecution } from './current-execution';
 import { withDeadline } from './deadline';
 import { requireEnv } from './env';
 import { logger } from './logger';
@@ -51,7 +52,9 @@ export function stepHandler<S extends z.ZodObject, O>(definition: StepDefinition
     logger.appendKeys({ correlationId: input.correlationId, step: definition.step });
     const started = Date.now();
     try {
-      const result = await withDeadline(context.getRemainingTimeInMillis(), () => definition.run(input));
+      const result = await withExecution(input.executionArn, () =>
+        withDeadline(context.getRemainingTimeInMillis(), () => definition.run(input)),
+      );
       await correlation.recordStep({
         correlationId: input.correlationId,
         executionArn: input.executionArn,

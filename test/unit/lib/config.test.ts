@@ -39,7 +39,8 @@ describe('readConfig', () => {
     expect(read.capacity.systems.netsuite).toMatchObject({
       accountLimit: 15,
       reservedForOthers: 5,
-      increaseEvery: 50,
+      increaseEvery: 10,
+      probeEvery: 200,
       leaseSeconds: 90,
       breaker: { failures: 5, cooldownSeconds: 5, maxCooldownSeconds: 30 },
     });

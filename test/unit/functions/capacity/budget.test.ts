@@ -91,25 +91,32 @@ describe('CapacityBudget leases', () => {
 });
 
 describe('CapacityBudget adapts', () => {
-  it('shrinks on a throttled answer, once per overload, and grows back one slot per run of successes', async () => {
-    const b = budget({ accountLimit: 5, increaseEvery: 3, decreaseFactor: 0.6 });
+  it('shrinks on a throttled answer, once per overload, grows back fast to the level served and slowly beyond', async () => {
+    const b = budget({ accountLimit: 5, increaseEvery: 2, probeEvery: 6, decreaseFactor: 0.6 });
     const taken = await leases(b, 5);
     const now = Date.now();
     const first = await b.release(taken[0], { kind: 'throttled' }, now);
     expect(first.limitChanged).toEqual({ from: 5, to: 3 });
-    // A second 429 of the same overload does not halve the budget again.
+    // A second 429 of the same overload does not shrink the budget again.
     const second = await b.release(taken[1], { kind: 'throttled' }, now + 10);
     expect(second.limitChanged).toBeUndefined();
-    expect((await b.state()).slots).toBe(3);
+    expect(await b.state()).toMatchObject({ slots: 3, servedLevel: 4 });
+    // Back to the 4 slots the ERP served after increaseEvery successes...
     for (const lease of taken.slice(2)) await b.release(lease, { kind: 'answered' });
     expect((await b.state()).slots).toBe(4);
-    const grown = await leases(b, 3);
-    for (const lease of grown) await b.release(lease, { kind: 'answered' });
+    // ...and to the 5 it throttled at only after probeEvery more.
+    const answer = async (count: number) => {
+      for (const lease of await leases(b, count)) await b.release(lease, { kind: 'answered' });
+    };
+    await answer(4);
+    expect((await b.state()).slots).toBe(4);
+    await answer(2);
     const state = await b.state();
     expect(state.slots).toBe(5);
     expect(state.throttles).toBe(2);
     // Never beyond the ceiling, however long the run of successes.
-    for (const lease of await leases(b, 5)) await b.release(lease, { kind: 'answered' });
+    await answer(5);
+    await answer(5);
     expect((await b.state()).slots).toBe(5);
   });
 
