@@ -3,6 +3,7 @@
 // token, and the keeper that runs every minute to reclaim expired leases and probe an open
 // breaker. Flows bind their ERP steps here; the budget settings come from hub:capacity.
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -24,6 +25,9 @@ export interface CapacityProps {
 export function stateMachineName(scope: Construct, flow: string): string {
   return `${Stack.of(scope).stackName}-${flow}`;
 }
+
+/** Where the capacity gate's metrics are (functions/capacity/gate.ts). */
+export const CAPACITY_METRICS_NAMESPACE = 'IntegrationHub';
 
 export class Capacity extends Construct {
   public readonly table: TableV2;
@@ -69,6 +73,35 @@ export class Capacity extends Construct {
       description: 'Runs the ERP capacity keeper every minute',
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(keeper, { retryAttempts: 0 })],
+    });
+    for (const system of Object.keys(systems)) this.alarms(system);
+  }
+
+  /** What to watch per ERP account: the breaker opening, and 429s the budget keeps meeting. */
+  private alarms(system: string): void {
+    const metric = (metricName: string) =>
+      new Metric({
+        namespace: CAPACITY_METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { System: system },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    new Alarm(this, `${system}BreakerOpen`, {
+      alarmDescription: `${system} failed repeatedly and the hub stopped calling it; transactions wait in line until a probe succeeds`,
+      metric: metric('ErpBreakerOpened'),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, `${system}Throttled`, {
+      alarmDescription: `${system} keeps throttling the hub: other integrations use more of the account than hub:capacity reserves for them`,
+      metric: metric('ErpCallsThrottled'),
+      threshold: 20,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 

@@ -29,6 +29,7 @@ const RETRY_EVERY_MS = 10;
  */
 const READY_AHEAD = 2;
 
+/** The namespace lib/capacity.ts alarms on. */
 export const metrics = new Metrics({ namespace: 'IntegrationHub' });
 
 export class ErpGate {

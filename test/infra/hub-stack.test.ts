@@ -291,6 +291,17 @@ describe('ERP capacity', () => {
     expect(JSON.stringify(load.Properties)).not.toContain('CAPACITY_SETTINGS');
   });
 
+  it('alarms per ERP account when its breaker opens and when it keeps throttling the hub', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    for (const system of ['netsuite', 'sap-s4hana', 'business-central', 'odoo']) {
+      const of = alarms.filter(
+        (a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'System', Value: system }]),
+      );
+      expect(of.map((a) => a.MetricName).sort()).toEqual(['ErpBreakerOpened', 'ErpCallsThrottled']);
+      expect(of.every((a) => a.Namespace === 'IntegrationHub')).toBe(true);
+    }
+  });
+
   it('runs the keeper every minute, one at a time', () => {
     const [keeperId, keeper] = functionNamed('CapacityKeeper');
     expect(keeper.Properties?.ReservedConcurrentExecutions).toBe(1);
