@@ -10,8 +10,10 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { CapacitySettings } from '../functions/capacity/settings';
+import type { Connections } from './connections';
 import { HubFunction } from './hub-function';
 import { OUTPUTS, stackOutput } from './outputs';
+import type { ConnectedSystem } from './systems';
 
 export interface CapacityProps {
   readonly settings: CapacitySettings;
@@ -19,6 +21,9 @@ export interface CapacityProps {
   readonly erps: readonly string[];
   /** The flows whose steps call ERPs; each gets a share of every budget. */
   readonly flows: readonly string[];
+  /** The connected systems and their secrets: the keeper asks the budgeted ERPs for their limits. */
+  readonly systems: readonly ConnectedSystem[];
+  readonly connections: Connections;
 }
 
 /** Every state machine of the stack is named `<stack>-<flow>`, so task tokens can be granted without a cycle. */
@@ -69,6 +74,9 @@ export class Capacity extends Construct {
         reservedConcurrentExecutions: 1,
       }),
     );
+    for (const system of props.systems.filter((s) => s.name in systems)) {
+      keeper.bindSystem(system, props.connections.secretOf(system.name));
+    }
     new Rule(this, 'KeeperSchedule', {
       description: 'Runs the ERP capacity keeper every minute',
       schedule: Schedule.rate(Duration.minutes(1)),

@@ -35,6 +35,8 @@ export class HubStack extends Stack {
       settings: config.capacity,
       erps: routedSystems(config.routing),
       flows: [QUOTE_TO_CASH],
+      systems,
+      connections,
     });
     new QuoteToCash(this, 'QuoteToCash', {
       capacity,

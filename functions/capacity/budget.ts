@@ -31,6 +31,11 @@ export interface BudgetState {
   decreasedAt: number;
   /** The most slots the ERP served without throttling since its last 429 (the ceiling before any). */
   servedLevel: number;
+  /** From hub:capacity: accountLimit - reservedForOthers. */
+  configuredCeiling: number;
+  /** What the ERP last reported the hub may use (NetSuite governanceLimits), and when it was asked. */
+  reportedLimit?: number;
+  limitsCheckedAt?: number;
   /** No new leases before this (the ERP's Retry-After). */
   holdUntil: number;
   breaker: BreakerState;
@@ -49,6 +54,8 @@ export interface BudgetState {
 
 export interface Lease {
   id: string;
+  /** When the lease was taken: a throttled answer to a call made before the last decrease is not news. */
+  takenAt: number;
   system: string;
   flow: string;
   probe: boolean;
@@ -83,8 +90,6 @@ export interface Released {
 
 /** Only the most recent breaker transitions are kept on the item. */
 const TRANSITIONS_KEPT = 50;
-/** Several throttled answers of one overload count as one decrease. */
-const DECREASE_SPACING_MS = 1_000;
 
 export function budgetKey(system: string) {
   return { pk: `budget#${system}`, sk: 'state' };
@@ -107,6 +112,36 @@ export class CapacityBudget {
     return ceilingOf(this.settings);
   }
 
+  /**
+   * Takes the limit the ERP reports for the hub: the ceiling becomes the lower of it and the
+   * configured one, and a budget above it comes down at once.
+   */
+  async adoptReportedLimit(limit: number, now = Date.now()): Promise<BudgetState> {
+    await this.ensure();
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: 'SET reportedLimit = :reported, limitsCheckedAt = :now',
+        ExpressionAttributeValues: { ':reported': limit, ':now': now },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return this.applyCeiling(Attributes as BudgetState);
+  }
+
+  /** Notes that the ERP was asked for its limits and did not say. */
+  async limitsChecked(now = Date.now()): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: budgetKey(this.system),
+        UpdateExpression: 'SET limitsCheckedAt = :now',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  }
+
   /** Creates the item on first use and applies a changed ceiling (a deploy of new settings). */
   ensure(): Promise<void> {
     this.ensured ??= this.initialise().catch((error) => {
@@ -127,7 +162,13 @@ export class CapacityBudget {
   /** A lease, or why there is none. A probe lease is given when the breaker's cooldown has passed. */
   async acquire(flow: string, now = Date.now(), execution?: string): Promise<Lease | Refusal> {
     await this.ensure();
-    const lease: Lease = { id: `${flow}~${randomUUID().slice(0, 13)}`, system: this.system, flow, probe: false };
+    const lease: Lease = {
+      id: `${flow}~${randomUUID().slice(0, 13)}`,
+      takenAt: now,
+      system: this.system,
+      flow,
+      probe: false,
+    };
     if (await this.take(lease, now, execution)) return lease;
     const state = await this.state();
     if (state.breaker !== 'closed') {
@@ -219,7 +260,9 @@ export class CapacityBudget {
         state = grown;
       }
     }
-    if (outcome.kind === 'throttled' && now - state.decreasedAt >= DECREASE_SPACING_MS) {
+    // Throttled answers to calls made before the last decrease belong to the overload already
+    // answered; only a call made under the lowered budget says it is still too high.
+    if (outcome.kind === 'throttled' && lease.takenAt > state.decreasedAt) {
       const shrunk = await this.setLimit(state, Math.max(1, state.limit * this.settings.decreaseFactor), now, {
         resetSuccesses: true,
         decrease: true,
@@ -320,7 +363,7 @@ export class CapacityBudget {
         TableName: this.table,
         Key: budgetKey(this.system),
         UpdateExpression:
-          'SET ceiling = :ceiling, servedLevel = if_not_exists(servedLevel, :ceiling), #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), ready = if_not_exists(ready, :empty), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
+          'SET configuredCeiling = :ceiling, ceiling = if_not_exists(ceiling, :ceiling), servedLevel = if_not_exists(servedLevel, :ceiling), #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), ready = if_not_exists(ready, :empty), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
         ExpressionAttributeNames: { '#limit': 'limit' },
         ExpressionAttributeValues: {
           ':ceiling': ceiling,
@@ -333,9 +376,29 @@ export class CapacityBudget {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const state = Attributes as BudgetState;
-    // A lowered ceiling applies at once; a raised one is reached by growing into it.
-    if (state.limit > ceiling) await this.setLimit(state, ceiling, Date.now(), { resetSuccesses: false });
+    await this.applyCeiling(Attributes as BudgetState);
+  }
+
+  /** The ceiling is the configured one, or what the ERP reports if lower. A lowered ceiling applies at once; a raised one is reached by growing into it. */
+  private async applyCeiling(state: BudgetState): Promise<BudgetState> {
+    const ceiling = Math.max(1, Math.min(state.configuredCeiling, state.reportedLimit ?? Number.POSITIVE_INFINITY));
+    let current = state;
+    if (state.ceiling !== ceiling) {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(this.system),
+          UpdateExpression: 'SET ceiling = :ceiling',
+          ExpressionAttributeValues: { ':ceiling': ceiling },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      current = Attributes as BudgetState;
+    }
+    if (current.limit > ceiling) {
+      current = (await this.setLimit(current, ceiling, Date.now(), { resetSuccesses: false })) ?? current;
+    }
+    return current;
   }
 
   private async take(lease: Lease, now: number, execution?: string): Promise<boolean> {

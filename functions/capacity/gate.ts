@@ -153,5 +153,6 @@ export function guardErp(port: ErpPort, gate: ErpGate, flow: string): ErpPort {
       read: guard(port.salesOrders.read),
     },
     items: { get: guard(port.items.get) },
+    governance: port.governance && { concurrencyLimit: guard(port.governance.concurrencyLimit) },
   };
 }

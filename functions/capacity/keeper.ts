@@ -1,7 +1,11 @@
 // What keeps the waiting lines moving when no call returns a lease: leases of crashed functions
 // expire, an open breaker needs a probe once its cooldown has passed, and a waiter parked just as
 // the last lease came back would otherwise wait for the next release.
+import type { ErpPort } from '../ports/erp';
 import type { ErpGate } from './gate';
+
+/** How often the ERP is asked what it allows the hub (a request against its own limit). */
+export const LIMITS_CHECK_EVERY_MS = 15 * 60_000;
 
 export interface Tick {
   system: string;
@@ -27,4 +31,25 @@ export async function tick(gate: ErpGate, now = Date.now()): Promise<Tick> {
     }
   }
   return { system: budget.system, reclaimed, woken, busy: state.waiting > 0 || state.breaker !== 'closed' };
+}
+
+/**
+ * Asks the ERP what it allows the hub, where it says (NetSuite governanceLimits), at most every
+ * LIMITS_CHECK_EVERY_MS; the budget's ceiling follows it down and back up to the configured one.
+ */
+export async function checkReportedLimit(
+  gate: ErpGate,
+  port: ErpPort,
+  now = Date.now(),
+): Promise<{ limit: number; basis: string } | undefined> {
+  if (!port.governance) return undefined;
+  const state = await gate.budget.state();
+  if (now - (state.limitsCheckedAt ?? 0) < LIMITS_CHECK_EVERY_MS) return undefined;
+  const reported = await port.governance.concurrencyLimit();
+  if (reported === undefined) {
+    await gate.budget.limitsChecked(now);
+    return undefined;
+  }
+  await gate.budget.adoptReportedLimit(reported.limit, now);
+  return reported;
 }

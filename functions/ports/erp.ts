@@ -83,6 +83,18 @@ export interface ErpItems {
   get(itemId: string): Promise<ErpItem | undefined>;
 }
 
+/** The concurrency an ERP says the hub may use, where it reports one. */
+export interface ErpConcurrencyLimit {
+  limit: number;
+  /** Where the figure comes from, for logs a person reads ("integration-specific limit"). */
+  basis: string;
+}
+
+export interface ErpGovernance {
+  /** The concurrent requests this integration may have open, or undefined when the ERP does not say. */
+  concurrencyLimit(): Promise<ErpConcurrencyLimit | undefined>;
+}
+
 export interface ErpPort {
   /** The registry name, e.g. 'netsuite': what routing, item mappings and the correlation table say. */
   readonly system: string;
@@ -91,4 +103,6 @@ export interface ErpPort {
   readonly customers: ErpCustomers;
   readonly salesOrders: ErpSalesOrders;
   readonly items: ErpItems;
+  /** Only for ERPs that report their limits (NetSuite's governanceLimits). */
+  readonly governance?: ErpGovernance;
 }

@@ -59,11 +59,12 @@ export function netSuiteControl(ctx: {
       store.state.tokenSecret = randomBytes(32).toString('base64url');
       store.changed();
     },
-    configure: ({ latencyMs, concurrencyLimit, heldByOthers, outage, dropNextCreates }) => ({
+    configure: ({ latencyMs, concurrencyLimit, heldByOthers, integrationLimit, outage, dropNextCreates }) => ({
       ...ctx.governance.configure({
         latencyMs,
         concurrencyLimit,
         heldByOthers,
+        integrationLimit,
         outage,
         dropNextCreates,
       } as Partial<GovernanceConfig>),

@@ -9,6 +9,8 @@ export interface GovernanceConfig {
   concurrencyLimit: number;
   /** Slots held by integrations and scripts the hub cannot see, which share the account's limit. */
   heldByOthers: number;
+  /** A concurrency limit the administrator allocated to the hub's integration (0: none). */
+  integrationLimit: number;
   outage: boolean;
   /** The next this many record creates (POST) are committed, but their answers are lost. */
   dropNextCreates: number;
@@ -59,7 +61,8 @@ export class Governance {
   /** Concurrency slot (record API only), then latency, then the outage switch. */
   readonly enforce: Middleware = async (req, next) => {
     if (!isRecordRequest(req)) return this.delayed(next);
-    if (this.inFlight + this.config.heldByOthers >= this.config.concurrencyLimit) {
+    const allocated = this.config.integrationLimit > 0 ? this.config.integrationLimit : Number.POSITIVE_INFINITY;
+    if (this.inFlight + this.config.heldByOthers >= this.config.concurrencyLimit || this.inFlight >= allocated) {
       this.stats.throttled += 1;
       return nsError(429, 'CONCURRENCY_LIMIT_EXCEEDED', 'Concurrent request limit exceeded. Request blocked.');
     }
@@ -78,11 +81,16 @@ export class Governance {
     }
   };
 
-  governanceLimits(): { accountConcurrencyLimit: number; accountUnallocatedConcurrencyLimit: number } {
-    return {
-      accountConcurrencyLimit: this.config.concurrencyLimit,
-      accountUnallocatedConcurrencyLimit: this.config.concurrencyLimit,
+  /** REST governanceLimits as NetSuite answers it, with or without a limit allocated to the integration. */
+  governanceLimits(): Record<string, number | string> {
+    const { concurrencyLimit, integrationLimit } = this.config;
+    const common = {
+      accountConcurrencyLimit: concurrencyLimit,
+      accountUnallocatedConcurrencyLimit: concurrencyLimit - integrationLimit,
     };
+    return integrationLimit > 0
+      ? { ...common, integrationConcurrencyLimit: integrationLimit, integrationLimitType: 'integrationSpecific' }
+      : { ...common, integrationLimitType: 'accountLimit' };
   }
 
   private async delayed(next: () => Promise<SandboxResponse>): Promise<SandboxResponse> {
@@ -115,6 +123,13 @@ export function validateConfig(config: GovernanceConfig): void {
   }
   if (!Number.isInteger(config.heldByOthers) || config.heldByOthers < 0) {
     throw new Error('heldByOthers must be an integer >= 0');
+  }
+  if (
+    !Number.isInteger(config.integrationLimit) ||
+    config.integrationLimit < 0 ||
+    config.integrationLimit > config.concurrencyLimit
+  ) {
+    throw new Error('integrationLimit must be an integer from 0 (none) to concurrencyLimit');
   }
   if (typeof config.outage !== 'boolean') throw new Error('outage must be a boolean');
   if (!Number.isInteger(config.dropNextCreates) || config.dropNextCreates < 0) {

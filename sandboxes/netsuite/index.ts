@@ -4,7 +4,10 @@ import { startNetSuiteSandbox } from './server';
 export type { NetSuiteSandbox, NetSuiteSandboxOptions } from './server';
 export { startNetSuiteSandbox } from './server';
 
-/** Options under the local hub's `sandboxes.netsuite`: `concurrencyLimit` (default 5, Standard tier). */
+/**
+ * Options under the local hub's `sandboxes.netsuite`: `concurrencyLimit` (default 5, Standard
+ * tier) and `integrationLimit` (a limit allocated to the hub's integration; default none).
+ */
 export const sandbox: SandboxDefinition = {
   system: 'netsuite',
   title: 'NetSuite',
@@ -15,5 +18,6 @@ export const sandbox: SandboxDefinition = {
       latencyMs,
       stateFile,
       concurrencyLimit: typeof settings.concurrencyLimit === 'number' ? settings.concurrencyLimit : undefined,
+      integrationLimit: typeof settings.integrationLimit === 'number' ? settings.integrationLimit : undefined,
     }),
 };

@@ -22,6 +22,8 @@ export interface NetSuiteSandboxOptions {
   latencyMs?: number;
   /** In-flight /services/rest/record/** requests allowed. @default 5 (Standard tier) */
   concurrencyLimit?: number;
+  /** A concurrency limit allocated to the hub's integration, as governanceLimits reports it. */
+  integrationLimit?: number;
   /** When true, every /services/** call answers 503. @default false */
   outage?: boolean;
   /** @default 3600 */
@@ -85,6 +87,7 @@ function initialConfig(options: NetSuiteSandboxOptions): GovernanceConfig {
     latencyMs: options.latencyMs ?? 0,
     concurrencyLimit: options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT,
     heldByOthers: 0,
+    integrationLimit: options.integrationLimit ?? 0,
     outage: options.outage ?? false,
     dropNextCreates: 0,
   };

@@ -29,7 +29,7 @@ beforeEach(async () => {
     settings: { subsidiaryId: '1' },
   }));
   items = new Map((await desk.itemMappings()).map((m) => [m.sku, m.itemId]));
-  await desk.configure({ latencyMs: 0, concurrencyLimit: 5, outage: false, dropNextCreates: 0 });
+  await desk.configure({ latencyMs: 0, concurrencyLimit: 5, integrationLimit: 0, outage: false, dropNextCreates: 0 });
 });
 
 const deal = dealMaker('NSCT');
@@ -205,5 +205,19 @@ describe('connection', () => {
 
     expect(error.name).toBe('Hub.Unavailable');
     expect(error.message).toMatch(/NetSuite/);
+  });
+});
+
+describe('governance', () => {
+  it('reads the concurrency NetSuite allows the integration: its allocation, else the unallocated account limit', async () => {
+    expect(await erp.governance?.concurrencyLimit()).toEqual({
+      limit: 5,
+      basis: expect.stringContaining('unallocated'),
+    });
+    await desk.configure({ integrationLimit: 2 });
+    expect(await erp.governance?.concurrencyLimit()).toEqual({
+      limit: 2,
+      basis: expect.stringContaining('allocates to the integration'),
+    });
   });
 });

@@ -111,6 +111,30 @@ describe('ERP capacity budget', () => {
   }, 90_000);
 });
 
+describe('ERP limits the ERP reports', () => {
+  let test: TestHub | undefined;
+  afterAll(async () => {
+    await test?.stop();
+  });
+
+  it('keeps to the limit NetSuite allocates to the integration, read from governanceLimits by the keeper', async () => {
+    test = await startTestHub({ sandboxSettings: { netsuite: { integrationLimit: 2 } } });
+    const readBudget = budgetReader(test.hub);
+    await eventually(async () => ((await readBudget())?.ceiling === 2 ? true : undefined));
+    const desk = test.erp('netsuite');
+    await desk.configure({ latencyMs: 100 });
+    const ids = await openDeals(test.rep, 10, 'Allocated deal');
+    await Promise.all(ids.map((id) => test?.rep.closeWon(id)));
+
+    await oneOrderEach(desk, ids);
+
+    const { stats } = (await test.sandbox('netsuite', '/_sandbox/state')) as NetSuiteState;
+    expect(stats.peakInFlight).toBeLessThanOrEqual(2);
+    expect(stats.throttled).toBe(0);
+    expect(await readBudget()).toMatchObject({ reportedLimit: 2, configuredCeiling: 5, ceiling: 2 });
+  }, 90_000);
+});
+
 describe('ERP circuit breaker across a restart of the local hub', () => {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-capacity-'));
   let hub: RunningHub | undefined;

@@ -615,10 +615,32 @@ describe('NetSuite sandbox', () => {
       await control(sandbox, 'PUT', '/config', { latencyMs: 0, concurrencyLimit: 5 });
     });
 
-    it('reports the concurrency limit through governanceLimits', async () => {
-      const response = await call(sandbox, token, 'GET', '/services/rest/system/v1/governanceLimits');
+    it('reports the concurrency limit through governanceLimits, and a limit allocated to the integration', async () => {
+      const limits = async () =>
+        (await call(sandbox, token, 'GET', '/services/rest/system/v1/governanceLimits')).json();
 
-      expect(await response.json()).toEqual({ accountConcurrencyLimit: 5, accountUnallocatedConcurrencyLimit: 5 });
+      expect(await limits()).toEqual({
+        accountConcurrencyLimit: 5,
+        accountUnallocatedConcurrencyLimit: 5,
+        integrationLimitType: 'accountLimit',
+      });
+      await control(sandbox, 'PUT', '/config', { integrationLimit: 2 });
+      try {
+        expect(await limits()).toEqual({
+          accountConcurrencyLimit: 5,
+          accountUnallocatedConcurrencyLimit: 3,
+          integrationConcurrencyLimit: 2,
+          integrationLimitType: 'integrationSpecific',
+        });
+        // The allocation is enforced: a third concurrent request is refused.
+        await control(sandbox, 'PUT', '/config', { latencyMs: 150 });
+        const answers = await Promise.all(
+          [1, 2, 3].map(() => call(sandbox, token, 'GET', `${RECORDS}/customer/812`).then((r) => r.status)),
+        );
+        expect(answers.sort()).toEqual([200, 200, 429]);
+      } finally {
+        await control(sandbox, 'PUT', '/config', { integrationLimit: 0, latencyMs: 0 });
+      }
     });
 
     it('answers 503 on every /services call during an outage', async () => {

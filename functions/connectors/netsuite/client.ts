@@ -39,6 +39,9 @@ export const SYSTEM_TITLE = 'NetSuite';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
+const RECORD_API = '/services/rest/record/v1';
+const SYSTEM_API = '/services/rest/system/v1';
+
 /** SuiteTalk REST record client; the token is kept per function instance until shortly before it expires. */
 export class NetSuiteClient {
   private connection?: Promise<{ credentials: NetSuiteCredentials; baseUrl: string }>;
@@ -55,11 +58,17 @@ export class NetSuiteClient {
     return parseBody(response, schema, SYSTEM_TITLE, `GET ${path}`);
   }
 
-  async record(method: Method, path: string, body?: unknown): Promise<NetSuiteResponse> {
-    let { response, token } = await this.call(method, path, body);
+  /** GETs a resource of the system API (/services/rest/system/v1), e.g. governanceLimits. */
+  async readSystem<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    const { response } = await this.record('GET', path, undefined, SYSTEM_API);
+    return parseBody(response, schema, SYSTEM_TITLE, `GET ${path}`);
+  }
+
+  async record(method: Method, path: string, body?: unknown, api = RECORD_API): Promise<NetSuiteResponse> {
+    let { response, token } = await this.call(method, path, body, api);
     if (response.status === 401) {
       this.tokens.discard(token);
-      ({ response } = await this.call(method, path, body));
+      ({ response } = await this.call(method, path, body, api));
       if (response.status === 401) {
         throw new BusinessException(
           'CONNECTION_REJECTED',
@@ -73,14 +82,15 @@ export class NetSuiteClient {
   private async call(
     method: Method,
     path: string,
-    body?: unknown,
+    body: unknown,
+    api: string,
   ): Promise<{ response: HttpResponse; token: AccessToken }> {
     const { baseUrl } = await this.connect();
     const token = await this.tokens.current();
     const response = await send({
       system: SYSTEM_TITLE,
       method,
-      url: `${baseUrl}/services/rest/record/v1${path}`,
+      url: `${baseUrl}${api}${path}`,
       headers: {
         authorization: `Bearer ${token.value}`,
         accept: 'application/json',

@@ -5,6 +5,7 @@ import type { ErpPort } from '../../ports/erp';
 import { NetSuiteClient, SYSTEM_TITLE } from './client';
 import { type NetSuiteCredentials, netSuiteCredentialsSchema } from './credentials';
 import { upsertCustomer } from './customers';
+import { concurrencyLimit } from './governance';
 import { getItem } from './items';
 import { createSalesOrder, findByExternalId, readSalesOrderDetail } from './sales-orders';
 
@@ -38,6 +39,7 @@ export const connector: ErpConnector<NetSuiteCredentials, NetSuiteSettings> = {
         read: (orderId) => readSalesOrderDetail(client, orderId),
       },
       items: { get: (itemId) => getItem(client, itemId) },
+      governance: { concurrencyLimit: () => concurrencyLimit(client) },
     };
   },
 };

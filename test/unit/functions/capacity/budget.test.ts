@@ -94,10 +94,10 @@ describe('CapacityBudget adapts', () => {
   it('shrinks on a throttled answer, once per overload, grows back fast to the level served and slowly beyond', async () => {
     const b = budget({ accountLimit: 5, increaseEvery: 2, probeEvery: 6, decreaseFactor: 0.6 });
     const taken = await leases(b, 5);
-    const now = Date.now();
+    const now = Date.now() + 5;
     const first = await b.release(taken[0], { kind: 'throttled' }, now);
     expect(first.limitChanged).toEqual({ from: 5, to: 3 });
-    // A second 429 of the same overload does not shrink the budget again.
+    // A second 429 to a call made before the decrease does not shrink the budget again.
     const second = await b.release(taken[1], { kind: 'throttled' }, now + 10);
     expect(second.limitChanged).toBeUndefined();
     expect(await b.state()).toMatchObject({ slots: 3, servedLevel: 4 });
@@ -120,6 +120,17 @@ describe('CapacityBudget adapts', () => {
     expect((await b.state()).slots).toBe(5);
   });
 
+  it('shrinks again when a call made under the lowered budget is throttled too', async () => {
+    const b = budget({ accountLimit: 5, decreaseFactor: 0.6 });
+    const start = Date.now();
+    const [early] = await leases(b, 1, 'quote-to-cash', start);
+    await b.release(early, { kind: 'throttled' }, start + 1);
+    const [later] = await leases(b, 1, 'quote-to-cash', start + 2);
+    const again = await b.release(later, { kind: 'throttled' }, start + 3);
+    expect(again.limitChanged).toEqual({ from: 3, to: 1 });
+    expect(await b.state()).toMatchObject({ slots: 1, servedLevel: 2 });
+  });
+
   it('holds new leases for the Retry-After the ERP asked for', async () => {
     const b = budget({ accountLimit: 3 });
     const [lease] = await leases(b, 1);
@@ -127,6 +138,15 @@ describe('CapacityBudget adapts', () => {
     await b.release(lease, { kind: 'throttled', retryAfterSeconds: 10 }, now);
     expect(await b.acquire('quote-to-cash', now + 5_000)).toMatchObject({ reason: 'hold' });
     expect(budgetModule.isLease(await b.acquire('quote-to-cash', now + 10_001))).toBe(true);
+  });
+
+  it('follows the limit the ERP reports down at once and back up to the configured ceiling', async () => {
+    const b = budget({ accountLimit: 6, reservedForOthers: 1 });
+    expect(await b.adoptReportedLimit(2)).toMatchObject({ ceiling: 2, slots: 2, reportedLimit: 2 });
+    await leases(b, 2);
+    expect(await b.acquire('quote-to-cash')).toMatchObject({ reason: 'full', slots: 2 });
+    // A report above the configured ceiling does not lift it beyond hub:capacity.
+    expect(await b.adoptReportedLimit(9)).toMatchObject({ ceiling: 5, slots: 2 });
   });
 
   it('applies a lowered ceiling from new settings at once', async () => {
