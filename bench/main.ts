@@ -430,8 +430,8 @@ function recordBurst(label: string, run: BurstResult): void {
   const line = (measure: string, reached: string, target?: string, ok?: boolean) =>
     JSON_OUTPUT ? progress(`  ${measure}: ${reached}`) : record(measure, reached, target, ok);
   line(
-    `${label}: achieved ERP requests per second / (C / L = ${run.limitPerSecond}/s), warmed`,
-    `${run.ratio} ${run.load}`,
+    `${label}: achieved ERP requests per second / (C / L = ${run.limitPerSecond}/s), warmed (whole run)`,
+    `${run.ratio} (${run.overallRatio}) ${run.load}`,
   );
   line(
     `${label}: ERP calls answered 429`,
@@ -477,6 +477,7 @@ async function saturation(): Promise<void> {
   }
   const pick = (run: BurstResult) => ({
     ...Object.fromEntries(BURST_KEYS.map((key) => [key, run[key]])),
+    overallRatio: run.overallRatio,
     created: run.created,
     failedExecutions: run.failedExecutions,
     erpRequests: run.erpRequests,
@@ -520,6 +521,7 @@ async function outage(): Promise<void> {
     callsWhileOpen: run.callsWhileOpen,
     probes: run.probes,
     recoverySeconds: run.recoverySeconds,
+    overallRatio: run.overallRatio,
     created: run.created,
     failedExecutions: run.failedExecutions,
     drainSeconds: run.drainSeconds,
