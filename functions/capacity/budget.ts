@@ -8,7 +8,7 @@
 // a row and lets a single probe through once its cooldown has passed.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../platform/dynamodb';
 import { type BudgetSettings, ceilingOf } from './settings';
 
@@ -118,28 +118,19 @@ export class CapacityBudget {
    */
   async adoptReportedLimit(limit: number, now = Date.now()): Promise<BudgetState> {
     await this.ensure();
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: 'SET reportedLimit = :reported, limitsCheckedAt = :now',
-        ExpressionAttributeValues: { ':reported': limit, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return this.applyCeiling(Attributes as BudgetState);
+    const updated = await this.update({
+      UpdateExpression: 'SET reportedLimit = :reported, limitsCheckedAt = :now',
+      ExpressionAttributeValues: { ':reported': limit, ':now': now },
+    });
+    return this.applyCeiling(updated as BudgetState);
   }
 
   /** Notes that the ERP was asked for its limits and did not say. */
   async limitsChecked(now = Date.now()): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: 'SET limitsCheckedAt = :now',
-        ExpressionAttributeValues: { ':now': now },
-      }),
-    );
+    await this.update({
+      UpdateExpression: 'SET limitsCheckedAt = :now',
+      ExpressionAttributeValues: { ':now': now },
+    });
   }
 
   /** Creates the item on first use and applies a changed ceiling (a deploy of new settings). */
@@ -231,17 +222,12 @@ export class CapacityBudget {
       set.push('transitions = list_append(transitions, :transition)');
       values[':transition'] = [transition];
     }
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: `REMOVE leases.#lease${lease.probe ? ', probe' : ''} SET ${set.length > 0 ? set.join(', ') : 'successes = successes'}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    let state = Attributes as BudgetState;
+    const updated = await this.update({
+      UpdateExpression: `REMOVE leases.#lease${lease.probe ? ', probe' : ''} SET ${set.length > 0 ? set.join(', ') : 'successes = successes'}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+    let state = updated as BudgetState;
     const released: Released = { state, free: 0, breakerChanged: transition };
     if (outcome.kind === 'failed' && !lease.probe && state.breaker === 'closed') {
       const opened = await this.openBreaker(state, outcome.reason, now);
@@ -282,36 +268,24 @@ export class CapacityBudget {
   async reclaimExpired(state: BudgetState, now = Date.now()): Promise<number> {
     const stale = Object.entries(state.ready ?? {}).filter(([, until]) => until <= now);
     if (stale.length > 0) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression: `REMOVE ${stale.map((_, i) => `ready.#r${i}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(stale.map(([execution], i) => [`#r${i}`, execution])),
-        }),
-      );
+      await this.update({
+        UpdateExpression: `REMOVE ${stale.map((_, i) => `ready.#r${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(stale.map(([execution], i) => [`#r${i}`, execution])),
+      });
     }
     const expired = Object.entries(state.leases).filter(([, expiresAt]) => expiresAt <= now);
     let reclaimed = 0;
     for (const [id, expiresAt] of expired) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: budgetKey(this.system),
-            UpdateExpression: `REMOVE leases.#lease${state.probe === id ? ', probe SET breaker = :open, reopenAt = :now' : ''}`,
-            ConditionExpression: 'leases.#lease = :expiresAt',
-            ExpressionAttributeNames: { '#lease': id },
-            ExpressionAttributeValues: {
-              ':expiresAt': expiresAt,
-              ...(state.probe === id ? { ':open': 'open', ':now': now } : {}),
-            },
-          }),
-        );
-        reclaimed++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const removed = await this.update({
+        UpdateExpression: `REMOVE leases.#lease${state.probe === id ? ', probe SET breaker = :open, reopenAt = :now' : ''}`,
+        ConditionExpression: 'leases.#lease = :expiresAt',
+        ExpressionAttributeNames: { '#lease': id },
+        ExpressionAttributeValues: {
+          ':expiresAt': expiresAt,
+          ...(state.probe === id ? { ':open': 'open', ':now': now } : {}),
+        },
+      });
+      if (removed) reclaimed++;
     }
     return reclaimed;
   }
@@ -319,64 +293,47 @@ export class CapacityBudget {
   /** Counts a transaction into the waiting line (unless it had its place) and off the ready list. */
   async parked(execution: string, isNew: boolean): Promise<void> {
     await this.ensure();
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: `REMOVE ready.#ready${isNew ? ' ADD waiting :one' : ''}`,
-        ExpressionAttributeNames: { '#ready': execution },
-        ExpressionAttributeValues: isNew ? { ':one': 1 } : undefined,
-      }),
-    );
+    await this.update({
+      UpdateExpression: `REMOVE ready.#ready${isNew ? ' ADD waiting :one' : ''}`,
+      ExpressionAttributeNames: { '#ready': execution },
+      ExpressionAttributeValues: isNew ? { ':one': 1 } : undefined,
+    });
   }
 
   /** Counts a transaction out of the line and as ready, on its way to a lease, until `until`. */
   async released(execution: string, until: number): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: 'SET ready.#ready = :until ADD waiting :minusOne',
-        ExpressionAttributeNames: { '#ready': execution },
-        ExpressionAttributeValues: { ':until': until, ':minusOne': -1 },
-      }),
-    );
+    await this.update({
+      UpdateExpression: 'SET ready.#ready = :until ADD waiting :minusOne',
+      ExpressionAttributeNames: { '#ready': execution },
+      ExpressionAttributeValues: { ':until': until, ':minusOne': -1 },
+    });
   }
 
   /** A released transaction that turned out to wait no longer: it is not on its way either. */
   async forget(execution: string): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression: 'REMOVE ready.#ready',
-        ExpressionAttributeNames: { '#ready': execution },
-      }),
-    );
+    await this.update({
+      UpdateExpression: 'REMOVE ready.#ready',
+      ExpressionAttributeNames: { '#ready': execution },
+    });
   }
 
   private async initialise(): Promise<void> {
     const ceiling = this.ceiling;
     const cooldownMs = this.settings.breaker.cooldownSeconds * 1000;
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: budgetKey(this.system),
-        UpdateExpression:
-          'SET configuredCeiling = :ceiling, ceiling = if_not_exists(ceiling, :ceiling), servedLevel = if_not_exists(servedLevel, :ceiling), #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), ready = if_not_exists(ready, :empty), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
-        ExpressionAttributeNames: { '#limit': 'limit' },
-        ExpressionAttributeValues: {
-          ':ceiling': ceiling,
-          ':empty': {},
-          ':zero': 0,
-          ':closed': 'closed',
-          ':cooldown': cooldownMs,
-          ':none': [],
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    await this.applyCeiling(Attributes as BudgetState);
+    const updated = await this.update({
+      UpdateExpression:
+        'SET configuredCeiling = :ceiling, ceiling = if_not_exists(ceiling, :ceiling), servedLevel = if_not_exists(servedLevel, :ceiling), #limit = if_not_exists(#limit, :ceiling), slots = if_not_exists(slots, :ceiling), leases = if_not_exists(leases, :empty), successes = if_not_exists(successes, :zero), decreasedAt = if_not_exists(decreasedAt, :zero), holdUntil = if_not_exists(holdUntil, :zero), breaker = if_not_exists(breaker, :closed), failures = if_not_exists(failures, :zero), reopenAt = if_not_exists(reopenAt, :zero), cooldownMs = if_not_exists(cooldownMs, :cooldown), waiting = if_not_exists(waiting, :zero), ready = if_not_exists(ready, :empty), throttles = if_not_exists(throttles, :zero), probes = if_not_exists(probes, :zero), transitions = if_not_exists(transitions, :none)',
+      ExpressionAttributeNames: { '#limit': 'limit' },
+      ExpressionAttributeValues: {
+        ':ceiling': ceiling,
+        ':empty': {},
+        ':zero': 0,
+        ':closed': 'closed',
+        ':cooldown': cooldownMs,
+        ':none': [],
+      },
+    });
+    await this.applyCeiling(updated as BudgetState);
   }
 
   /** The ceiling is the configured one, or what the ERP reports if lower. A lowered ceiling applies at once; a raised one is reached by growing into it. */
@@ -384,16 +341,11 @@ export class CapacityBudget {
     const ceiling = Math.max(1, Math.min(state.configuredCeiling, state.reportedLimit ?? Number.POSITIVE_INFINITY));
     let current = state;
     if (state.ceiling !== ceiling) {
-      const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression: 'SET ceiling = :ceiling',
-          ExpressionAttributeValues: { ':ceiling': ceiling },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      current = Attributes as BudgetState;
+      const updated = await this.update({
+        UpdateExpression: 'SET ceiling = :ceiling',
+        ExpressionAttributeValues: { ':ceiling': ceiling },
+      });
+      current = updated as BudgetState;
     }
     if (current.limit > ceiling) {
       current = (await this.setLimit(current, ceiling, Date.now(), { resetSuccesses: false })) ?? current;
@@ -402,53 +354,35 @@ export class CapacityBudget {
   }
 
   private async take(lease: Lease, now: number, execution?: string): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression: `SET leases.#lease = :expiresAt${execution ? ' REMOVE ready.#ready' : ''}`,
-          ConditionExpression: 'size(leases) < slots AND breaker = :closed AND holdUntil <= :now',
-          ExpressionAttributeNames: { '#lease': lease.id, ...(execution ? { '#ready': execution } : {}) },
-          ExpressionAttributeValues: {
-            ':expiresAt': now + this.settings.leaseSeconds * 1000,
-            ':closed': 'closed',
-            ':now': now,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const taken = await this.update({
+      UpdateExpression: `SET leases.#lease = :expiresAt${execution ? ' REMOVE ready.#ready' : ''}`,
+      ConditionExpression: 'size(leases) < slots AND breaker = :closed AND holdUntil <= :now',
+      ExpressionAttributeNames: { '#lease': lease.id, ...(execution ? { '#ready': execution } : {}) },
+      ExpressionAttributeValues: {
+        ':expiresAt': now + this.settings.leaseSeconds * 1000,
+        ':closed': 'closed',
+        ':now': now,
+      },
+    });
+    return taken !== undefined;
   }
 
   private async takeProbe(lease: Lease, now: number): Promise<boolean> {
-    try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression:
-            'SET leases.#lease = :expiresAt, probe = :lease, breaker = :halfOpen, transitions = list_append(transitions, :transition)',
-          ConditionExpression: 'breaker = :open AND reopenAt <= :now',
-          ExpressionAttributeNames: { '#lease': lease.id },
-          ExpressionAttributeValues: {
-            ':expiresAt': now + this.settings.leaseSeconds * 1000,
-            ':lease': lease.id,
-            ':halfOpen': 'half-open',
-            ':open': 'open',
-            ':now': now,
-            ':transition': [{ at: now, to: 'half-open', reason: 'cooldown passed: one probe call' }],
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const taken = await this.update({
+      UpdateExpression:
+        'SET leases.#lease = :expiresAt, probe = :lease, breaker = :halfOpen, transitions = list_append(transitions, :transition)',
+      ConditionExpression: 'breaker = :open AND reopenAt <= :now',
+      ExpressionAttributeNames: { '#lease': lease.id },
+      ExpressionAttributeValues: {
+        ':expiresAt': now + this.settings.leaseSeconds * 1000,
+        ':lease': lease.id,
+        ':halfOpen': 'half-open',
+        ':open': 'open',
+        ':now': now,
+        ':transition': [{ at: now, to: 'half-open', reason: 'cooldown passed: one probe call' }],
+      },
+    });
+    return taken !== undefined;
   }
 
   private async openBreaker(
@@ -462,29 +396,20 @@ export class CapacityBudget {
       to: 'open',
       reason: `${state.failures} transient failures in a row, the last: ${reason}`,
     };
-    try {
-      const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression:
-            'SET breaker = :open, reopenAt = :reopenAt, transitions = list_append(transitions, :transition)',
-          ConditionExpression: 'breaker = :closed',
-          ExpressionAttributeValues: {
-            ':open': 'open',
-            ':closed': 'closed',
-            ':reopenAt': now + state.cooldownMs,
-            ':transition': [transition],
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      await this.trimTransitions(Attributes as BudgetState);
-      return { state: Attributes as BudgetState, transition };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const updated = await this.update({
+      UpdateExpression:
+        'SET breaker = :open, reopenAt = :reopenAt, transitions = list_append(transitions, :transition)',
+      ConditionExpression: 'breaker = :closed',
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':closed': 'closed',
+        ':reopenAt': now + state.cooldownMs,
+        ':transition': [transition],
+      },
+    });
+    if (!updated) return undefined;
+    await this.trimTransitions(updated);
+    return { state: updated, transition };
   }
 
   private async setLimit(
@@ -494,39 +419,45 @@ export class CapacityBudget {
     options: { resetSuccesses: boolean; decrease?: boolean; servedLevel?: number },
   ): Promise<BudgetState | undefined> {
     const slots = Math.max(1, Math.floor(limit));
+    return this.update({
+      UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}${options.servedLevel ? ', servedLevel = :servedLevel' : ''}`,
+      ConditionExpression: '#limit = :previous',
+      ExpressionAttributeNames: { '#limit': 'limit' },
+      ExpressionAttributeValues: {
+        ':limit': limit,
+        ':slots': slots,
+        ':previous': state.limit,
+        ...(options.resetSuccesses ? { ':zero': 0 } : {}),
+        ...(options.decrease ? { ':now': now } : {}),
+        ...(options.servedLevel ? { ':servedLevel': options.servedLevel } : {}),
+      },
+    });
+  }
+
+  private async trimTransitions(state: BudgetState): Promise<void> {
+    const excess = state.transitions.length - TRANSITIONS_KEPT;
+    if (excess <= 0) return;
+    await this.update({
+      UpdateExpression: `REMOVE ${Array.from({ length: excess }, (_, i) => `transitions[${i}]`).join(', ')}`,
+    });
+  }
+
+  /**
+   * Updates the budget item and returns it as it is now; undefined when the update's condition
+   * did not hold (another function got there first), an answer rather than an error.
+   */
+  private async update(
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  ): Promise<BudgetState | undefined> {
     try {
       const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: budgetKey(this.system),
-          UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}${options.servedLevel ? ', servedLevel = :servedLevel' : ''}`,
-          ConditionExpression: '#limit = :previous',
-          ExpressionAttributeNames: { '#limit': 'limit' },
-          ExpressionAttributeValues: {
-            ':limit': limit,
-            ':slots': slots,
-            ':previous': state.limit,
-            ...(options.resetSuccesses ? { ':zero': 0 } : {}),
-            ...(options.decrease ? { ':now': now } : {}),
-            ...(options.servedLevel ? { ':servedLevel': options.servedLevel } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
+        new UpdateCommand({ ...input, TableName: this.table, Key: budgetKey(this.system), ReturnValues: 'ALL_NEW' }),
       );
       return Attributes as BudgetState;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-  }
-
-  private async trimTransitions(state: BudgetState): Promise<void> {
-    const excess = state.transitions.length - TRANSITIONS_KEPT;
-    if (excess <= 0) return;
-    const removals = Array.from({ length: excess }, (_, i) => `transitions[${i}]`).join(', ');
-    await documents.send(
-      new UpdateCommand({ TableName: this.table, Key: budgetKey(this.system), UpdateExpression: `REMOVE ${removals}` }),
-    );
   }
 }
 

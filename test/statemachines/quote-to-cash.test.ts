@@ -2,18 +2,17 @@
 // (local) DynamoDB correlation table: routing, retries, business exceptions, duplicates, redrive.
 
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BusinessException, ThrottledError, UnavailableError, WaitingForErpError } from '../../functions/domain/errors';
 import type { ExceptionCode } from '../../functions/domain/exceptions';
 import { nameBasedId } from '../../functions/domain/ids';
 import { LocalStepFunctions } from '../../local/stepfunctions/step-functions';
 import { STATE_MACHINES_DIR } from '../../paths';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../support/local-dynamodb';
 
 const TABLE = 'correlation';
 const FUNCTIONS = {
@@ -75,30 +74,18 @@ const stepOf: Record<string, Step> = {
   [FUNCTIONS.WriteBackOrderFunctionArn]: 'writeBack',
 };
 
-let server: ReturnType<typeof dynalite>;
+let local: LocalDynamoDb;
 let dynamodb: DynamoDBClient;
 let stepFunctions: LocalStepFunctions;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-  dynamodb = new DynamoDBClient(config);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  local = await startLocalDynamoDb([TABLE]);
+  const config = {
+    region: 'us-east-1',
+    endpoint: local.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  };
+  dynamodb = local.client;
   const substitutions: Record<string, string> = {
     ...FUNCTIONS,
     ParkFunctionArn: PARK_FUNCTION_ARN,
@@ -133,7 +120,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stepFunctions.stop();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.stop();
 });
 
 beforeEach(() => {

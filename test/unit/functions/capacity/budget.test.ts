@@ -1,52 +1,34 @@
 // The capacity budget and waiting line against a real (local) DynamoDB: the conditional writes
 // that keep the hub under the ERP's ceiling are what is tested, so they run on dynalite.
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as Budget from '../../../../functions/capacity/budget';
 import { type BudgetSettings, budgetSettingsSchema } from '../../../../functions/capacity/settings';
 import type * as Line from '../../../../functions/capacity/waiting-line';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../support/local-dynamodb';
 
 const TABLE = 'capacity';
-let server: ReturnType<typeof dynalite>;
+let dynamodb: LocalDynamoDb;
 let budgetModule: typeof Budget;
 let lineModule: typeof Line;
 const sfn = mockClient(SFNClient);
 let system = 0;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dynamodb = await startLocalDynamoDb([TABLE]);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'x',
     AWS_SECRET_ACCESS_KEY: 'x',
   });
-  await new DynamoDBClient({ endpoint, region: 'us-east-1' }).send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
   budgetModule = await import('../../../../functions/capacity/budget');
   lineModule = await import('../../../../functions/capacity/waiting-line');
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await dynamodb.stop();
 });
 
 beforeEach(() => {
