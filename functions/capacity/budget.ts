@@ -29,6 +29,8 @@ export interface BudgetState {
   leases: Record<string, number>;
   successes: number;
   decreasedAt: number;
+  /** Leases out when the budget last shrank: until they are back, a 429 is the same overload. */
+  overloadLeases?: string[];
   /** The most slots the ERP served without throttling since its last 429 (the ceiling before any). */
   servedLevel: number;
   /** From hub:capacity: accountLimit - reservedForOthers. */
@@ -246,9 +248,10 @@ export class CapacityBudget {
         state = grown;
       }
     }
-    // Throttled answers to calls made before the last decrease belong to the overload already
-    // answered; only a call made under the lowered budget says it is still too high.
-    if (outcome.kind === 'throttled' && lease.takenAt > state.decreasedAt) {
+    // Throttled answers belong to the overload already answered while calls made before the last
+    // decrease are still out; only a call made under the lowered budget alone says it is too high.
+    const overloadOver = (state.overloadLeases ?? []).every((id) => !(id in state.leases));
+    if (outcome.kind === 'throttled' && lease.takenAt > state.decreasedAt && overloadOver) {
       const shrunk = await this.setLimit(state, Math.max(1, state.limit * this.settings.decreaseFactor), now, {
         resetSuccesses: true,
         decrease: true,
@@ -420,7 +423,7 @@ export class CapacityBudget {
   ): Promise<BudgetState | undefined> {
     const slots = Math.max(1, Math.floor(limit));
     return this.update({
-      UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now' : ''}${options.servedLevel ? ', servedLevel = :servedLevel' : ''}`,
+      UpdateExpression: `SET #limit = :limit, slots = :slots${options.resetSuccesses ? ', successes = :zero' : ''}${options.decrease ? ', decreasedAt = :now, overloadLeases = :outstanding' : ''}${options.servedLevel ? ', servedLevel = :servedLevel' : ''}`,
       ConditionExpression: '#limit = :previous',
       ExpressionAttributeNames: { '#limit': 'limit' },
       ExpressionAttributeValues: {
@@ -428,7 +431,7 @@ export class CapacityBudget {
         ':slots': slots,
         ':previous': state.limit,
         ...(options.resetSuccesses ? { ':zero': 0 } : {}),
-        ...(options.decrease ? { ':now': now } : {}),
+        ...(options.decrease ? { ':now': now, ':outstanding': Object.keys(state.leases) } : {}),
         ...(options.servedLevel ? { ':servedLevel': options.servedLevel } : {}),
       },
     });

@@ -102,13 +102,18 @@ describe('CapacityBudget adapts', () => {
     expect((await b.state()).slots).toBe(5);
   });
 
-  it('shrinks again when a call made under the lowered budget is throttled too', async () => {
+  it('shrinks again only when a call made under the lowered budget alone is throttled too', async () => {
     const b = budget({ accountLimit: 5, decreaseFactor: 0.6 });
     const start = Date.now();
     const [early] = await leases(b, 1, 'quote-to-cash', start);
+    const [stillOut] = await leases(b, 1, 'quote-to-cash', start);
     await b.release(early, { kind: 'throttled' }, start + 1);
-    const [later] = await leases(b, 1, 'quote-to-cash', start + 2);
-    const again = await b.release(later, { kind: 'throttled' }, start + 3);
+    // While a call from before the decrease is out, a 429 is still the same overload.
+    const [during] = await leases(b, 1, 'quote-to-cash', start + 2);
+    expect((await b.release(during, { kind: 'throttled' }, start + 3)).limitChanged).toBeUndefined();
+    await b.release(stillOut, { kind: 'answered' }, start + 4);
+    const [later] = await leases(b, 1, 'quote-to-cash', start + 5);
+    const again = await b.release(later, { kind: 'throttled' }, start + 6);
     expect(again.limitChanged).toEqual({ from: 3, to: 1 });
     expect(await b.state()).toMatchObject({ slots: 1, servedLevel: 2 });
   });
