@@ -155,13 +155,7 @@ export class CapacityBudget {
   /** A lease, or why there is none. A probe lease is given when the breaker's cooldown has passed. */
   async acquire(flow: string, now = Date.now(), execution?: string): Promise<Lease | Refusal> {
     await this.ensure();
-    const lease: Lease = {
-      id: `${flow}~${randomUUID().slice(0, 13)}`,
-      takenAt: now,
-      system: this.system,
-      flow,
-      probe: false,
-    };
+    const lease = newLease(this.system, flow, now);
     if (await this.take(lease, now, execution)) return lease;
     const state = await this.state();
     if (state.breaker !== 'closed') {
@@ -177,6 +171,13 @@ export class CapacityBudget {
       released: execution !== undefined && (state.ready?.[execution] ?? 0) > now,
       waiting: state.waiting,
     };
+  }
+
+  /** A lease if a slot is free right now: one conditional write, nothing else (for callers about to try again). */
+  async tryTake(flow: string, execution?: string, now = Date.now()): Promise<Lease | undefined> {
+    await this.ensure();
+    const lease = newLease(this.system, flow, now);
+    return (await this.take(lease, now, execution)) ? lease : undefined;
   }
 
   /** Returns the lease and adapts the budget and breaker to what the call met. */
@@ -467,6 +468,10 @@ export class CapacityBudget {
 /** Released executions still on their way to a lease. */
 export function readyCount(state: BudgetState, now = Date.now()): number {
   return Object.values(state.ready ?? {}).filter((until) => until > now).length;
+}
+
+function newLease(system: string, flow: string, now: number): Lease {
+  return { id: `${flow}~${randomUUID().slice(0, 13)}`, takenAt: now, system, flow, probe: false };
 }
 
 export function isLease(result: Lease | Refusal): result is Lease {

@@ -57,15 +57,17 @@ export class ErpGate {
     const execution = currentExecution();
     const name = execution ? executionName(execution) : undefined;
     const started = Date.now();
-    let result = await this.budget.acquire(flow, Date.now(), name);
-    // Only a transaction released from the line for a slot about to free waits for it, reading
-    // the budget until a slot shows free; everyone else is parked at once, in order of arrival.
-    while (!isLease(result) && this.keepTrying(result, Date.now() - started)) {
-      await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
-      const state = await this.budget.state();
-      if (state.breaker !== 'closed' || state.slots - Object.keys(state.leases).length > 0) {
-        result = await this.budget.acquire(flow, Date.now(), name);
+    let result: Lease | Refusal = await this.budget.acquire(flow, Date.now(), name);
+    // Only a transaction released from the line for a slot about to free waits for it, trying to
+    // take it every few milliseconds (one conditional write each, so it is taken the moment it is
+    // back); everyone else is parked at once, in order of arrival.
+    if (!isLease(result) && this.keepTrying(result, 0)) {
+      let lease: Lease | undefined;
+      while (!lease && Date.now() - started + RETRY_EVERY_MS <= RELEASED_WAIT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
+        lease = await this.budget.tryTake(flow, name);
       }
+      result = lease ?? (await this.budget.acquire(flow, Date.now(), name));
     }
     if (isLease(result)) {
       if (result.probe) logger.info('ERP circuit breaker probe', { system: this.budget.system });
