@@ -9,6 +9,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CAPACITY_METRICS } from '../functions/capacity/metrics';
 import type { CapacitySettings } from '../functions/capacity/settings';
 import type { Connections } from './connections';
 import { HubFunction } from './hub-function';
@@ -30,9 +31,6 @@ export interface CapacityProps {
 export function stateMachineName(scope: Construct, flow: string): string {
   return `${Stack.of(scope).stackName}-${flow}`;
 }
-
-/** Where the capacity gate's metrics are (functions/capacity/gate.ts). */
-export const CAPACITY_METRICS_NAMESPACE = 'IntegrationHub';
 
 export class Capacity extends Construct {
   public readonly table: TableV2;
@@ -89,15 +87,15 @@ export class Capacity extends Construct {
   private alarms(system: string): void {
     const metric = (metricName: string) =>
       new Metric({
-        namespace: CAPACITY_METRICS_NAMESPACE,
+        namespace: CAPACITY_METRICS.namespace,
         metricName,
-        dimensionsMap: { System: system },
+        dimensionsMap: { [CAPACITY_METRICS.dimension]: system },
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
     new Alarm(this, `${system}BreakerOpen`, {
       alarmDescription: `${system} failed repeatedly and the hub stopped calling it; transactions wait in line until a probe succeeds`,
-      metric: metric('ErpBreakerOpened'),
+      metric: metric(CAPACITY_METRICS.breakerOpened),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -105,7 +103,7 @@ export class Capacity extends Construct {
     });
     new Alarm(this, `${system}Throttled`, {
       alarmDescription: `${system} keeps throttling the hub: other integrations use more of the account than hub:capacity reserves for them`,
-      metric: metric('ErpCallsThrottled'),
+      metric: metric(CAPACITY_METRICS.throttled),
       threshold: 20,
       evaluationPeriods: 3,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -71,6 +71,7 @@ export class QuoteToCash extends Construct {
         WriteBackOrderFunctionArn: steps.writeBack.functionArn,
         ShadowErpOrderFunctionArn: steps.shadowOrder.functionArn,
         ParkFunctionArn: props.capacity.park.functionArn,
+        Flow: QUOTE_TO_CASH,
       },
       tracingEnabled: true,
       logs: {

@@ -295,9 +295,9 @@ export class CapacityBudget {
   }
 
   /** Counts a transaction into the waiting line (unless it had its place) and off the ready list. */
-  async parked(execution: string, isNew: boolean): Promise<void> {
+  async parked(execution: string, isNew: boolean): Promise<BudgetState> {
     await this.ensure();
-    await this.update({
+    return this.unconditional({
       UpdateExpression: `REMOVE ready.#ready${isNew ? ' ADD waiting :one' : ''}`,
       ExpressionAttributeNames: { '#ready': execution },
       ExpressionAttributeValues: isNew ? { ':one': 1 } : undefined,
@@ -436,6 +436,11 @@ export class CapacityBudget {
         ...(options.servedLevel ? { ':servedLevel': options.servedLevel } : {}),
       },
     });
+  }
+
+  /** An update without a condition: the item as it is afterwards. */
+  private async unconditional(input: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>) {
+    return (await this.update(input)) as BudgetState;
   }
 
   private async trimTransitions(state: BudgetState): Promise<void> {

@@ -9,15 +9,8 @@ import { ThrottledError, UnavailableError, WaitingForErpError } from '../domain/
 import { currentExecution } from '../platform/current-execution';
 import { logger } from '../platform/logger';
 import type { ErpPort } from '../ports/erp';
-import {
-  type CallOutcome,
-  type CapacityBudget,
-  isLease,
-  type Lease,
-  type Refusal,
-  type Released,
-  readyCount,
-} from './budget';
+import { type CallOutcome, type CapacityBudget, isLease, type Lease, type Refusal, type Released } from './budget';
+import { CAPACITY_METRICS } from './metrics';
 import { executionName, type WaitingLine } from './waiting-line';
 
 /** How long a transaction released from the line may try: a lease is about to come back. */
@@ -29,8 +22,7 @@ const RETRY_EVERY_MS = 10;
  */
 const READY_AHEAD = 2;
 
-/** The namespace lib/capacity.ts alarms on. */
-export const metrics = new Metrics({ namespace: 'IntegrationHub' });
+const metrics = new Metrics({ namespace: CAPACITY_METRICS.namespace });
 
 export class ErpGate {
   constructor(
@@ -61,7 +53,7 @@ export class ErpGate {
     // Only a transaction released from the line for a slot about to free waits for it, trying to
     // take it every few milliseconds (one conditional write each, so it is taken the moment it is
     // back); everyone else is parked at once, in order of arrival.
-    if (!isLease(result) && this.keepTrying(result, 0)) {
+    if (!isLease(result) && result.reason === 'full' && result.released) {
       let lease: Lease | undefined;
       while (!lease && Date.now() - started + RETRY_EVERY_MS <= RELEASED_WAIT_MS) {
         await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
@@ -73,35 +65,31 @@ export class ErpGate {
       if (result.probe) logger.info('ERP circuit breaker probe', { system: this.budget.system });
       return result;
     }
-    countMetric('ErpCapacityWaits', this.budget.system);
+    countMetric(CAPACITY_METRICS.waits, this.budget.system);
     throw new WaitingForErpError(this.budget.system, this.refusalMessage(result));
-  }
-
-  private keepTrying(refusal: Refusal, waitedMs: number): boolean {
-    return refusal.reason === 'full' && refusal.released && waitedMs + RETRY_EVERY_MS <= RELEASED_WAIT_MS;
   }
 
   private async returnLease(lease: Lease, outcome: CallOutcome): Promise<void> {
     const released = await this.budget.release(lease, outcome);
     this.report(released, outcome);
-    const { state } = released;
-    if (state.waiting <= 0 || state.breaker !== 'closed') return;
-    const wanted = released.free + READY_AHEAD - readyCount(state);
-    if (wanted > 0) await this.line.wake(Math.min(wanted, state.waiting), state);
+    // An open breaker's probe is the keeper's to send: a returning lease releases only into a closed one.
+    if (released.state.breaker !== 'closed') return;
+    await this.line.wake(this.line.releasable(released.state, READY_AHEAD), released.state);
   }
 
   private report(released: Released, outcome: CallOutcome): void {
     const system = this.budget.system;
-    if (outcome.kind === 'throttled') countMetric('ErpCallsThrottled', system);
+    if (outcome.kind === 'throttled') countMetric(CAPACITY_METRICS.throttled, system);
     if (released.limitChanged) {
       logger.info('ERP capacity budget changed', { system, slots: released.limitChanged });
-      const metric = metrics.singleMetric();
-      metric.addDimension('System', system);
-      metric.addMetric('ErpBudgetSlots', MetricUnit.Count, released.limitChanged.to);
+      putMetric(CAPACITY_METRICS.slots, system, released.limitChanged.to);
     }
     if (released.breakerChanged) {
       logger.warn('ERP circuit breaker changed', { system, breaker: released.breakerChanged });
-      countMetric(released.breakerChanged.to === 'open' ? 'ErpBreakerOpened' : 'ErpBreakerClosed', system);
+      countMetric(
+        released.breakerChanged.to === 'open' ? CAPACITY_METRICS.breakerOpened : CAPACITY_METRICS.breakerClosed,
+        system,
+      );
     }
   }
 
@@ -136,9 +124,13 @@ function outcomeOf(error: unknown): CallOutcome {
 }
 
 function countMetric(name: string, system: string): void {
+  putMetric(name, system, 1);
+}
+
+function putMetric(name: string, system: string, value: number): void {
   const metric = metrics.singleMetric();
-  metric.addDimension('System', system);
-  metric.addMetric(name, MetricUnit.Count, 1);
+  metric.addDimension(CAPACITY_METRICS.dimension, system);
+  metric.addMetric(name, MetricUnit.Count, value);
 }
 
 /** The port with every operation under the gate. */

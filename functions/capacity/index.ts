@@ -17,8 +17,12 @@ function capacitySettings(): CapacitySettings | undefined {
   return settings;
 }
 
-/** The gate for an ERP account, or undefined when the function calls it without a budget. */
-export function capacityGate(system: string, title: string): ErpGate | undefined {
+/**
+ * The gate for an ERP account, or undefined when the function calls it without a budget. `title`
+ * names the ERP in the messages a refused step fails with; functions that only park and release
+ * need none.
+ */
+export function capacityGate(system: string, title = system): ErpGate | undefined {
   const configured = capacitySettings();
   const budgetSettings = configured?.enabled ? configured.systems[system] : undefined;
   if (!budgetSettings) return undefined;

@@ -2,6 +2,7 @@
 // expire, an open breaker needs a probe once its cooldown has passed, and a waiter parked just as
 // the last lease came back would otherwise wait for the next release.
 import type { ErpPort } from '../ports/erp';
+import type { BudgetState } from './budget';
 import type { ErpGate } from './gate';
 
 /** How often the ERP is asked what it allows the hub (a request against its own limit). */
@@ -16,20 +17,13 @@ export interface Tick {
 }
 
 /** One look at an ERP account's budget: reclaim, probe, release what fits. */
-export async function tick(gate: ErpGate, now = Date.now()): Promise<Tick> {
+export async function tick(gate: ErpGate, now = Date.now(), known?: BudgetState): Promise<Tick> {
   const { budget } = gate;
-  let state = await budget.state();
+  let state = known ?? (await budget.state());
   const reclaimed = await budget.reclaimExpired(state, now);
   if (reclaimed > 0) state = await budget.state();
-  let woken = 0;
-  if (state.waiting > 0) {
-    if (state.breaker === 'open' && now >= state.reopenAt) {
-      // One waiter is released; its call takes the probe lease.
-      woken = await gate.line.wake(1, state);
-    } else if (state.breaker === 'closed' && state.holdUntil <= now) {
-      woken = await gate.line.wake(Math.max(0, state.slots - Object.keys(state.leases).length), state);
-    }
-  }
+  // The keeper releases only what fits now (an open breaker's one probe included), none ahead.
+  const woken = await gate.line.wake(gate.line.releasable(state, 0, now), state);
   return { system: budget.system, reclaimed, woken, busy: state.waiting > 0 || state.breaker !== 'closed' };
 }
 

@@ -8,7 +8,7 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../platform/dynamodb';
 import { logger } from '../platform/logger';
-import { type BudgetState, type CapacityBudget, flowOfLease } from './budget';
+import { type BudgetState, type CapacityBudget, flowOfLease, readyCount } from './budget';
 import type { FlowShares } from './settings';
 
 export interface Waiter {
@@ -39,8 +39,8 @@ export class WaitingLine {
     private readonly shares: FlowShares = {},
   ) {}
 
-  /** Parks a transaction; counts it as waiting unless it already had its place. */
-  async park(waiter: Waiter): Promise<void> {
+  /** Parks a transaction; counts it as waiting unless it already had its place. Returns the budget as it is then. */
+  async park(waiter: Waiter): Promise<BudgetState> {
     const { Attributes } = await documents.send(
       new PutCommand({
         TableName: this.table,
@@ -53,7 +53,20 @@ export class WaitingLine {
         ReturnValues: 'ALL_OLD',
       }),
     );
-    await this.budget.parked(executionName(waiter.executionArn), !Attributes);
+    return this.budget.parked(executionName(waiter.executionArn), !Attributes);
+  }
+
+  /**
+   * How many waiters the budget has room for now: one, to take the probe, once an open breaker's
+   * cooldown has passed; else the free slots (none during a Retry-After), plus `ahead` released
+   * early so a returning lease is taken at once, less those already on their way.
+   */
+  releasable(state: BudgetState, ahead: number, now = Date.now()): number {
+    if (state.waiting <= 0) return 0;
+    if (state.breaker === 'open') return now >= state.reopenAt ? 1 : 0;
+    if (state.breaker !== 'closed' || state.holdUntil > now) return 0;
+    const free = state.slots - Object.keys(state.leases).length;
+    return Math.min(state.waiting, Math.max(0, free + ahead - readyCount(state, now)));
   }
 
   /** Releases up to `count` waiters, fairly across flows; returns how many were released. */

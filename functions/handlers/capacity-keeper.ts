@@ -24,7 +24,7 @@ export const handler = middy(async (_event: unknown, context: Context) => {
     looks++;
     let busy = false;
     for (const system of systems) {
-      const gate = capacityGate(system, system);
+      const gate = capacityGate(system);
       if (!gate) continue;
       const result = await tick(gate);
       woken += result.woken;
@@ -39,7 +39,7 @@ export const handler = middy(async (_event: unknown, context: Context) => {
 
 /** The ERP's own word on what the hub may use; an ERP that cannot answer now is asked next time. */
 async function checkLimits(system: string): Promise<void> {
-  const gate = capacityGate(system, system);
+  const gate = capacityGate(system);
   if (!gate || !isConnected(system)) return;
   try {
     const reported = await checkReportedLimit(gate, await erp(system));

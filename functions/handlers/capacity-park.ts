@@ -26,9 +26,9 @@ export const handler = middy(async (event: unknown) => {
   // A step calling two ERPs (shadow mode) names the one that had no capacity in its message.
   const system = (reason && waitingSystemOf(reason)) || input.system;
   logger.appendKeys({ correlationId: input.correlationId, system });
-  const gate = capacityGate(system, system);
+  const gate = capacityGate(system);
   if (!gate) throw new Error(`No capacity budget is configured for ${system}; check hub:capacity`);
-  await gate.line.park({
+  const state = await gate.line.park({
     system,
     flow: input.flow,
     arrivedAt: input.arrivedAt,
@@ -40,7 +40,7 @@ export const handler = middy(async (event: unknown) => {
   });
   logger.info('Transaction waits for ERP capacity', { step: input.step, reason });
   // Capacity may have come back between the refusal and the park: nobody else would release it.
-  const looked = await tick(gate);
+  const looked = await tick(gate, Date.now(), state);
   return { parked: true, released: looked.woken };
 }).use(injectLambdaContext(logger, { resetKeys: true }));
 

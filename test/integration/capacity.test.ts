@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type BudgetState, budgetKey } from '../../functions/capacity/budget';
-import { type RunningHub, startHub } from '../../local/hub';
+import type { RunningHub } from '../../local/hub';
 import { CATALOG_ACCOUNTS, ERP_PRODUCTS } from '../../sandboxes/catalog';
 import { ErpDesk } from '../../sandboxes/erp-sandbox';
 import { SalesRep } from '../../sandboxes/salesforce/sales-rep';
 import { OUTPUTS } from '../../stack-contract';
-import { eventually, startTestHub, type TestHub } from './local-hub';
+import { eventually, startPersistentHub, startTestHub, type TestHub } from './local-hub';
 
 const US_ACCOUNTS = CATALOG_ACCOUNTS.filter((a) => !a.erp?.onCreditHold && (a.billingCountry ?? 'US') === 'US');
 
@@ -139,12 +139,7 @@ describe('ERP circuit breaker across a restart of the local hub', () => {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-capacity-'));
   let hub: RunningHub | undefined;
   const start = () =>
-    startHub({
-      assemblyDirectory: inject('assemblyDirectory'),
-      dataDirectory,
-      persist: true,
-      retryIntervalMs: 20,
-      warmEnvironmentsPerFunction: 0,
+    startPersistentHub(dataDirectory, {
       scheduleIntervalMs: 1_000,
       sandboxSettings: { salesforce: { outboundRetryBaseMs: 100 } },
     });

@@ -82,6 +82,21 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
 }
 
 /** Polls until `probe` returns a value, or fails after `timeoutMs` with the last value seen. */
+/**
+ * A hub that keeps its data in `dataDirectory` between starts (restart tests): the shared
+ * synthesized app, short retry waits, no environments warmed at start.
+ */
+export function startPersistentHub(dataDirectory: string, options: HubOptions = {}): Promise<RunningHub> {
+  return startHub({
+    assemblyDirectory: inject('assemblyDirectory'),
+    dataDirectory,
+    persist: true,
+    retryIntervalMs: 20,
+    warmEnvironmentsPerFunction: 0,
+    ...options,
+  });
+}
+
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

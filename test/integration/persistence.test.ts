@@ -6,25 +6,18 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CorrelationStore } from '../../functions/stores/correlation-store';
-import { type RunningHub, startHub } from '../../local/hub';
+import type { RunningHub } from '../../local/hub';
 import { CATALOG_ACCOUNTS } from '../../sandboxes/catalog';
 import { SalesRep } from '../../sandboxes/salesforce/sales-rep';
 import { OUTPUTS } from '../../stack-contract';
-import { eventually } from './local-hub';
+import { eventually, startPersistentHub } from './local-hub';
 
 const dataDirectory = mkdtempSync(join(tmpdir(), 'hub-persist-'));
 let hub: RunningHub | undefined;
 
-const start = () =>
-  startHub({
-    assemblyDirectory: inject('assemblyDirectory'),
-    dataDirectory,
-    persist: true,
-    retryIntervalMs: 20,
-    warmEnvironmentsPerFunction: 0,
-  });
+const start = () => startPersistentHub(dataDirectory);
 
 function clients(running: RunningHub) {
   const config = { region: running.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

@@ -89,6 +89,7 @@ beforeAll(async () => {
   const substitutions: Record<string, string> = {
     ...FUNCTIONS,
     ParkFunctionArn: PARK_FUNCTION_ARN,
+    Flow: 'quote-to-cash',
     CorrelationTableName: TABLE,
   };
   const asl = readFileSync(join(STATE_MACHINES_DIR, 'quote-to-cash.asl.json'), 'utf8').replace(
